@@ -1,0 +1,493 @@
+# SPDX-License-Identifier: MIT
+"""The ``flowtrace`` command: run a script under the C tracer, or repair a trace.
+
+The script runs as ``__main__`` exactly as ``python3 script.py args`` would
+run it (``sys.argv``, ``sys.path[0]``, ``__file__``, standard streams and the
+exit status are the same); the only output FlowTrace adds is one line on
+stderr when the run ends.
+"""
+
+import argparse
+import atexit
+import io
+import json
+import math
+import os
+import signal
+import site
+import sys
+import sysconfig
+import threading
+import time
+import types
+
+from flowtrace import __version__
+
+PROG = "flowtrace"
+
+DESCRIPTION = """\
+Record every call of a Python script (inputs, inputs after, output, caller,
+module, class, instance, duration, errors) into a hierarchical JSON trace.
+Arguments flowtrace does not know are passed to the script; everything after
+`--` is passed to the script as it is."""
+
+EPILOG = """\
+examples:
+  flowtrace -s app.py -o trace.json --customer "ana maria" --tier gold
+  flowtrace -s app.py --with-memory --flush-interval 2.0
+  flowtrace -s app.py --flush-interval 0 --skip-inputs --skip-outputs
+  flowtrace --repair trace.json -o fixed.json
+browse a trace with: flowtrace-gtk trace.json"""
+
+
+class UsageError(Exception):
+    """A problem with the command line or its files, reported in one line."""
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("-s", "--script", metavar="SCRIPT",
+                        help="Python script to run and trace")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="trace file to write (default: flowtrace.json; "
+                             "with --repair: TRACE.repaired.json)")
+    parser.add_argument("--flush-interval", type=float, default=1.0, metavar="SECONDS",
+                        help="seconds between background writes of the trace to "
+                             "disk; <=0 writes only when a buffer fills and at exit "
+                             "(default: 1.0)")
+    parser.add_argument("--flush-every-call", action="store_true",
+                        help="write to disk on every call and return (slow; legacy)")
+    parser.add_argument("--log-flushes", action="store_true",
+                        help="log each write to disk on stderr")
+    parser.add_argument("--with-memory", action="store_true",
+                        help="record memory before and after each call: RSS and "
+                             "VMS from /proc, and tracemalloc current/peak (slower)")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="do not record memory (overrides --with-memory)")
+    parser.add_argument("--no-tracemalloc", action="store_true",
+                        help="with --with-memory, record RSS/VMS only, not tracemalloc")
+    parser.add_argument("--skip-inputs", action="store_true",
+                        help="do not capture call arguments (inputs, inputs_after)")
+    parser.add_argument("--skip-outputs", action="store_true",
+                        help="do not capture return values")
+    parser.add_argument("--trace-any", action="store_true",
+                        help="trace any non-stdlib code (site-packages included), "
+                             "not only code under the script's folder")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log flushes and a heartbeat line (calls, inflight, "
+                             "pending_flush, flushes, last_snapshot_bytes, "
+                             "since_last_flush) on stderr")
+    parser.add_argument("--repair", metavar="TRACE",
+                        help="turn a trace cut short (kill -9, crash, power loss) "
+                             "into a valid trace, then exit")
+    parser.add_argument("--version", action="version",
+                        version="%(prog)s " + __version__)
+    return parser
+
+
+def _split_argv(argv):
+    """Split at the first `--`: what follows goes to the script untouched."""
+    if "--" in argv:
+        i = argv.index("--")
+        return argv[:i], argv[i + 1:]
+    return argv, []
+
+
+def parse_args(argv):
+    parser = _build_parser()
+    ours, verbatim = _split_argv(argv)
+    opts, extra = parser.parse_known_args(ours)
+    opts.script_args = extra + verbatim
+    if opts.repair is None and opts.script is None:
+        parser.error("the following arguments are required: -s/--script "
+                     "(or --repair TRACE)")
+    if opts.repair is not None and opts.script is not None:
+        parser.error("--repair and -s/--script cannot be used together")
+    if not math.isfinite(opts.flush_interval):
+        parser.error("--flush-interval must be a number of seconds, not %r"
+                     % opts.flush_interval)
+    return opts
+
+
+def _load_extension():
+    try:
+        from flowtrace import _flowtrace
+    except ImportError as exc:
+        raise UsageError(
+            "the FlowTrace C extension cannot be loaded by this Python "
+            "(%s at %s): %s. Build FlowTrace for this interpreter "
+            "(meson setup -Dpython=%s) or run flowtrace with the Python "
+            "it was built for." % (sys.version.split()[0], sys.executable,
+                                    exc, sys.executable)) from None
+    return _flowtrace
+
+
+# --- which code is recorded ------------------------------------------------
+
+def _dir_prefix(path):
+    path = os.path.realpath(path)
+    return path if path.endswith(os.sep) else path + os.sep
+
+
+def _site_dirs():
+    dirs = set()
+    for key in ("purelib", "platlib"):
+        dirs.add(sysconfig.get_paths()[key])
+    try:
+        dirs.update(site.getsitepackages())
+    except AttributeError:  # virtualenv's old site.py
+        pass
+    if site.ENABLE_USER_SITE and site.USER_SITE:
+        dirs.add(site.USER_SITE)
+    return [_dir_prefix(d) for d in dirs if d]
+
+
+def _stdlib_dirs():
+    dirs = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")}
+    dirs.add(os.path.dirname(os.__file__))
+    return [_dir_prefix(d) for d in dirs if d]
+
+
+def make_filter(script_dir, trace_any):
+    """Return filename -> bool: is code in this file recorded?
+
+    By default only code under the script's folder, never the standard
+    library, site-packages or FlowTrace itself; --trace-any widens that to
+    any file outside the standard library and FlowTrace.
+    """
+    own = _dir_prefix(os.path.dirname(os.path.abspath(__file__)))
+    site_dirs = _site_dirs()
+    stdlib_dirs = _stdlib_dirs()
+    script_prefix = _dir_prefix(script_dir)
+    cache = {}
+
+    def decide(filename):
+        if not filename or filename.startswith("<"):
+            return False
+        path = os.path.realpath(filename)
+        if path.startswith(own):
+            return False
+        if any(path.startswith(d) for d in site_dirs):
+            return trace_any
+        if any(path.startswith(d) for d in stdlib_dirs):
+            return False
+        return trace_any or path.startswith(script_prefix)
+
+    def accept(filename):
+        try:
+            return cache[filename]
+        except KeyError:
+            result = cache[filename] = decide(filename)
+            return result
+
+    return accept
+
+
+# --- the root node ---------------------------------------------------------
+
+def _dumps(value):
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns):
+    flags = {
+        "flush_interval": opts.flush_interval,
+        "flush_every_call": opts.flush_every_call,
+        "log_flushes": opts.log_flushes,
+        "with_memory": memory,
+        "tracemalloc": use_tracemalloc,
+        "skip_inputs": opts.skip_inputs,
+        "skip_outputs": opts.skip_outputs,
+        "trace_any": opts.trace_any,
+        "verbose": opts.verbose,
+    }
+    meta = {
+        "version": 2,
+        "tool": "flowtrace " + __version__,
+        "python": sys.version.split()[0],
+        "implementation": sys.implementation.name,
+        "executable": sys.executable,
+        "argv": argv,
+        "cwd": os.getcwd(),
+        "pid": os.getpid(),
+        "started_unix_ns": started_ns,
+        "flags": flags,
+        "complete": False,   # patched to true by the tracer at a clean end
+    }
+    name = os.path.basename(script_path)
+    root = {
+        "id": 0,
+        "callable": name,
+        "module": "__main__",
+        "called": name,
+        "caller": None,
+        "instance_id": None,
+        "inputs": {"argv": argv[1:]},
+        "file": script_path,
+        "line": 1,
+        "start_ns": 0,
+        "pid": os.getpid(),
+        "flowtrace": meta,
+    }
+    text = _dumps([root])
+    # Cut "}]" so the tracer can add "calls" and the trailer after it.
+    assert text.endswith("}}]") and text.rstrip("}]").endswith('"complete":false')
+    return text[:-2] + ","
+
+
+def _root_trailer(error, error_type, duration_s, exit_status):
+    return "," + _dumps({
+        "inputs_after": {},
+        "output": None,
+        "error": error,
+        "error_type": error_type,
+        "duration_ms": round(duration_s * 1000.0, 3),
+        "exit_status": exit_status,
+    })[1:] + "]"
+
+
+# --- running the script as __main__ ----------------------------------------
+
+def _exit_status_of(exc):
+    """The status `python3 script.py` exits with for this SystemExit."""
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        sys.stderr.write(str(code) + "\n")
+    except Exception:
+        pass
+    return 1
+
+
+def _strip_runner_frames(tb, code):
+    """Drop FlowTrace's own frames so the traceback reads as Python's."""
+    while tb is not None and tb.tb_frame.f_code is not code:
+        tb = tb.tb_next
+    return tb
+
+
+def _join_non_daemon_threads():
+    """Wait for the script's threads as the interpreter does at exit."""
+    main = threading.main_thread()
+    while True:
+        pending = [t for t in threading.enumerate()
+                   if t is not main and not t.daemon and t.is_alive()]
+        if not pending:
+            return
+        for t in pending:
+            t.join()
+
+
+def _new_main_module(script_path):
+    from importlib.machinery import SourceFileLoader
+    module = types.ModuleType("__main__")
+    module.__file__ = script_path
+    module.__cached__ = None
+    module.__package__ = None
+    module.__spec__ = None
+    module.__loader__ = SourceFileLoader("__main__", script_path)
+    module.__builtins__ = __builtins__
+    return module
+
+
+class _Outcome:
+    status = 0
+    error = None
+    error_type = None
+    interrupted = False
+
+
+def _record_exception(outcome, exc):
+    try:
+        outcome.error = repr(exc)
+    except Exception:
+        outcome.error = "<%s with a failing repr>" % type(exc).__name__
+    outcome.error_type = type(exc).__qualname__
+
+
+def _run_script(code, module, outcome):
+    try:
+        exec(code, module.__dict__)
+    except SystemExit as exc:
+        outcome.status = _exit_status_of(exc)
+        if outcome.status != 0:
+            _record_exception(outcome, exc)
+    except BaseException as exc:
+        _record_exception(outcome, exc)
+        outcome.status = 1
+        outcome.interrupted = isinstance(exc, KeyboardInterrupt)
+        tb = _strip_runner_frames(exc.__traceback__, code)
+        sys.excepthook(type(exc), exc, tb)
+    try:
+        _join_non_daemon_threads()
+        # Exit handlers run inside the trace, as they run inside the
+        # program; cleared so the interpreter does not run them twice.
+        atexit._run_exitfuncs()
+        atexit._clear()
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        outcome.status = 1
+
+
+def _check_output_path(output, script_path):
+    if os.path.realpath(output) == os.path.realpath(script_path):
+        raise UsageError("refusing to write the trace over the script itself "
+                         "('%s'); choose another -o/--output" % output)
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise UsageError("cannot write the trace '%s': the folder '%s' does not "
+                         "exist" % (output, folder))
+
+
+def _read_script(script):
+    if os.path.isdir(script):
+        raise UsageError("cannot run '%s': it is a folder, not a Python script"
+                         % script)
+    try:
+        with io.open_code(script) as f:
+            return f.read()
+    except OSError as exc:
+        raise UsageError("cannot run script '%s': %s" % (script, exc.strerror or exc)) from None
+
+
+def run(opts):
+    tracer = _load_extension()
+    script = opts.script
+    source = _read_script(script)
+    script_path = os.path.abspath(script)
+    output = opts.output or "flowtrace.json"
+    _check_output_path(output, script_path)
+
+    memory = opts.with_memory and not opts.no_memory
+    use_tracemalloc = memory and not opts.no_tracemalloc
+    argv = [script] + list(opts.script_args)
+    started_ns = time.time_ns()
+    header = _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns)
+
+    module = _new_main_module(script_path)
+    outcome = _Outcome()
+    try:
+        code = compile(source, script_path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        code = None
+        _record_exception(outcome, exc)
+        outcome.status = 1
+        sys.excepthook(type(exc), exc, None)
+
+    if use_tracemalloc:
+        import tracemalloc
+        if not tracemalloc.is_tracing():
+            tracemalloc.start()
+
+    sys.argv[:] = argv
+    sys.path[0] = os.path.dirname(os.path.realpath(script_path))
+    sys.modules["__main__"] = module
+
+    try:
+        tracer.start(
+            output, header,
+            filter=make_filter(sys.path[0], opts.trace_any),
+            skip_inputs=opts.skip_inputs,
+            skip_outputs=opts.skip_outputs,
+            memory=memory,
+            tracemalloc=use_tracemalloc,
+            flush_interval=opts.flush_interval,
+            flush_every_call=opts.flush_every_call,
+            log_flushes=opts.log_flushes or opts.verbose,
+            verbose=opts.verbose,
+        )
+    except OSError as exc:
+        raise UsageError("cannot write the trace '%s': %s"
+                         % (output, exc.strerror or exc)) from None
+
+    t0 = time.perf_counter()
+    if code is not None:
+        _run_script(code, module, outcome)
+    elapsed = time.perf_counter() - t0
+
+    tracer.stop(_root_trailer(outcome.error, outcome.error_type, elapsed,
+                              outcome.status))
+    _flush_std_streams()
+    sys.stderr.write("[FlowTrace] Profiling finished in %.3fs (script=%s)\n"
+                     % (elapsed, os.path.basename(script)))
+    sys.stderr.flush()
+    if outcome.interrupted:
+        _die_of_sigint()
+    return outcome.status
+
+
+def _flush_std_streams():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def _die_of_sigint():
+    """End as Python does on an uncaught KeyboardInterrupt: by SIGINT."""
+    _flush_std_streams()
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    except (OSError, ValueError):
+        pass
+    sys.exit(130)
+
+
+# --- repair ----------------------------------------------------------------
+
+def _default_repair_output(trace):
+    stem, ext = os.path.splitext(trace)
+    return stem + ".repaired" + (ext or ".json")
+
+
+def repair(opts):
+    tracer = _load_extension()
+    trace = opts.repair
+    if not os.path.isfile(trace):
+        raise UsageError("cannot repair '%s': no such file" % trace)
+    output = opts.output or _default_repair_output(trace)
+    try:
+        report = tracer.repair(trace, output)
+    except ValueError as exc:
+        raise UsageError("cannot repair: %s" % exc) from None
+    except OSError as exc:
+        name = exc.filename or trace
+        raise UsageError("cannot repair '%s': %s" % (name, exc.strerror or exc)) from None
+    if report.get("was_complete"):
+        sys.stderr.write("[FlowTrace] %s is already a complete trace (%d calls); "
+                         "copied unchanged to %s\n"
+                         % (trace, report["calls"], output))
+    else:
+        sys.stderr.write("[FlowTrace] Repaired %s -> %s: recovered %d calls "
+                         "(%d closed as incomplete) in %d threads\n"
+                         % (trace, output, report["calls"], report["incomplete"],
+                            report["threads"]))
+    return 0
+
+
+def main(argv=None):
+    if sys.version_info < (3, 10):
+        sys.stderr.write("%s: needs Python 3.10 or newer; %s is %s\n"
+                         % (PROG, sys.executable, sys.version.split()[0]))
+        return 2
+    if argv is None:
+        argv = sys.argv[1:]
+    opts = parse_args(argv)
+    try:
+        if opts.repair is not None:
+            return repair(opts)
+        return run(opts)
+    except UsageError as exc:
+        sys.stderr.write("%s: %s\n" % (PROG, exc))
+        return 2
