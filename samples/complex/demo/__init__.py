@@ -1,0 +1,1 @@
+"""Demo shop package used by samples/complex/complex_app.py."""

@@ -1,0 +1,1 @@
+"""Pricing: catalogue prices, discounts and taxes."""
