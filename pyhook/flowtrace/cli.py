@@ -325,7 +325,9 @@ def _run_script(code, module, outcome):
         _record_exception(outcome, exc)
         outcome.status = 1
         outcome.interrupted = isinstance(exc, KeyboardInterrupt)
+        # The hook prints exc.__traceback__ on some versions, not its argument.
         tb = _strip_runner_frames(exc.__traceback__, code)
+        exc.__traceback__ = tb
         sys.excepthook(type(exc), exc, tb)
     try:
         _join_non_daemon_threads()
