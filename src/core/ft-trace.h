@@ -184,4 +184,20 @@ GArray       *ft_trace_search               (FtTrace       *self,
                                              FtSearchFlags  flags,
                                              GCancellable  *cancellable);
 
+/* Added after the first API freeze (additions only). */
+
+/* Calls in the trace: nodes other than roots, threads, processes and
+ * "__instance__" groups.  The number the salvage message quotes. */
+guint         ft_trace_get_n_calls          (FtTrace  *self);
+/* Nodes that salvage closed (not counting "incomplete": true in the file). */
+guint         ft_trace_get_n_incomplete     (FtTrace  *self);
+/* Byte offset where a salvaged file stops; 0 when not salvaged. */
+guint64       ft_trace_get_salvage_offset   (FtTrace  *self);
+/* The node's own JSON text, children left out ("calls": null), as parsed
+ * by ft_trace_get_detail().  Newly allocated, NUL-terminated. */
+char         *ft_trace_dup_node_text        (FtTrace  *self,
+                                             FtNodeId  node,
+                                             gsize    *len,
+                                             GError  **error);
+
 G_END_DECLS

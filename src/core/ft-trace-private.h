@@ -1,0 +1,97 @@
+/* ft-trace-private.h: the node table behind FtTrace
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#pragma once
+
+#include "ft-trace.h"
+
+G_BEGIN_DECLS
+
+/* Interned string fields of a node; 0 means absent or null. */
+typedef enum
+{
+  FT_STR_CALLABLE,
+  FT_STR_MODULE,
+  FT_STR_CALLED,
+  FT_STR_CALLER,
+  FT_STR_FILE,
+  FT_STR_THREAD,
+  FT_STR_ERROR,
+  FT_STR_ERROR_TYPE,
+  FT_N_STR
+} FtStrField;
+
+/* Private bits of FtNode.priv */
+enum
+{
+  FT_PRIV_HAS_CALLS    = 1 << 0,  /* the object has a "calls" member: head + tail */
+  FT_PRIV_SYNTH_CLOSE  = 1 << 1,  /* salvage closed it: its text lacks the final '}' */
+  FT_PRIV_HAS_START    = 1 << 2,
+  FT_PRIV_HAS_DURATION = 1 << 3,
+};
+
+/* One call.  Plain data, ~112 bytes; children live in FtTrace.children. */
+typedef struct
+{
+  guint64 head_off;       /* file offset of '{' */
+  guint64 tail_off;       /* file offset just after the calls' ']' */
+  gint64  id;
+  gint64  instance_id;
+  gint64  start_ns;
+  double  duration_ms;
+  guint32 head_len;       /* '{' up to the "calls" key (whole object without calls) */
+  guint32 tail_len;       /* after ']' up to and including '}' */
+  guint32 parent;
+  guint32 first_child;    /* index into FtTrace.children */
+  guint32 n_children;
+  guint32 n_descendants;
+  guint32 str[FT_N_STR];
+  guint32 line;
+  guint8  kind;
+  guint8  flags;
+  guint8  priv;
+  guint8  reserved;
+} FtNode;
+
+struct _FtTrace
+{
+  GObject       parent_instance;
+
+  GFile        *file;
+  char         *display_name;   /* for messages */
+
+  FtNode       *nodes;
+  guint         n_nodes;
+  guint32      *children;
+  GArray       *roots;          /* of FtNodeId */
+
+  GStringChunk *chunk;
+  GPtrArray    *strings;        /* id -> const char * (owned by chunk); [0] = NULL */
+  GHashTable   *string_ids;     /* const char * -> GUINT_TO_POINTER (id) */
+
+  guint64       meta_off;
+  guint64       meta_len;
+  JsonObject   *metadata;
+
+  guint64       file_size;
+  guint64       salvage_offset;
+  char         *salvage_message;
+  guint         n_calls;
+  guint         n_incomplete;
+  guint         salvaged : 1;
+
+  GMutex        io_lock;
+  GInputStream *io_stream;
+};
+
+const FtNode *ft_trace_peek_node (FtTrace  *self,
+                                  FtNodeId  node);
+gboolean      ft_trace_read_range (FtTrace  *self,
+                                   guint64   offset,
+                                   gsize     len,
+                                   guint8   *out,
+                                   GError  **error);
+
+G_END_DECLS
