@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: MIT
+"""Errors on calls and the root, exit statuses, tracebacks as Python prints them."""
+
+import unittest
+
+from ftsupport import (TraceTestCase, call_nodes, find, find_one, root_of, run_plain,
+                       split_stderr)
+
+
+class SampleErrors(TraceTestCase):
+    def test_error_internal_sample(self):
+        script = self.sample("error", "error_internal_sample.py")
+        data, proc = self.trace(script, expect_status=1)
+        plain = run_plain(script)
+        self.assertEqual(plain.returncode, 1)
+        self.assertEqual(proc.stdout, plain.stdout)
+        before, _ = split_stderr(proc.stderr)
+        self.assertEqual("\n".join(before) + "\n", plain.stderr.decode(),
+                         "the traceback differs from the untraced run's")
+
+        message = "ValueError('workers must be >= 1, got 0')"
+        for name in ("validate_config", "prepare_service", "boot"):
+            n = find_one(self, data, name)
+            self.assertEqual(n["error"], message, name)
+            self.assertEqual(n["error_type"], "ValueError", name)
+            self.assertIsNone(n["output"], name)
+        ok = find_one(self, data, "default_config")
+        self.assertIsNone(ok["error"])
+        self.assertIsNone(ok["error_type"])
+        self.assertEqual(ok["output"], {"host": "127.0.0.1", "port": 8080, "workers": 0})
+        root = root_of(data)
+        self.assertEqual(root["error"], message)
+        self.assertEqual(root["error_type"], "ValueError")
+        self.assertIs(root["flowtrace"]["complete"], True)
+
+    def test_error_sample_missing_config(self):
+        script = self.sample("error", "error_sample.py")
+        data, proc = self.trace(script, expect_status=1)
+        plain = run_plain(script)
+        before, _ = split_stderr(proc.stderr)
+        self.assertEqual("\n".join(before) + "\n", plain.stderr.decode())
+        self.assertIn("FileNotFoundError", plain.stderr.decode())
+        for name in ("read_text", "load_config"):
+            n = find_one(self, data, name)
+            self.assertEqual(n["error_type"], "FileNotFoundError")
+            self.assertIn("missing_config.json", n["error"])
+        self.assertEqual(find(data, "start_service"), [], "never called")
+        root = root_of(data)
+        self.assertEqual(root["error_type"], "FileNotFoundError")
+        self.assertIn("No such file or directory", root["error"])
+
+
+ERRORS = '''
+import sys
+
+class AppError(Exception):
+    class Nested(Exception):
+        pass
+
+def raiser(kind):
+    if kind == "nested":
+        raise AppError.Nested("deep")
+    raise KeyError(kind)
+
+def catcher():
+    try:
+        raiser("k")
+    except KeyError:
+        return "caught"
+
+def passes_through():
+    return raiser("nested")
+
+def finally_returns():
+    try:
+        raiser("swallowed")
+    finally:
+        return "finally wins"
+
+def reraise_other():
+    try:
+        raiser("first")
+    except KeyError as exc:
+        raise RuntimeError("second") from exc
+
+def main(mode):
+    catcher()
+    finally_returns()
+    try:
+        reraise_other()
+    except RuntimeError:
+        pass
+    if mode == "exit3":
+        sys.exit(3)
+    if mode == "exit0":
+        sys.exit(0)
+    if mode == "exitmsg":
+        sys.exit("bad configuration")
+    if mode == "raise":
+        passes_through()
+    print("normal end")
+
+main(sys.argv[1])
+'''
+
+
+class CallErrors(TraceTestCase):
+    def setUp(self):
+        super().setUp()
+        self.script = self.write_script("errors.py", ERRORS)
+
+    def test_handled_errors_stay_on_the_calls_they_left(self):
+        data, proc = self.trace(self.script, ["normal"])
+        self.assertEqual(proc.stdout, b"normal end\n")
+        catcher = find_one(self, data, "catcher")
+        self.assertIsNone(catcher["error"])
+        self.assertEqual(catcher["output"], "caught")
+        self.assertEqual(catcher["calls"][0]["error"], "KeyError('k')")
+        self.assertEqual(catcher["calls"][0]["error_type"], "KeyError")
+        fin = find_one(self, data, "finally_returns")
+        self.assertIsNone(fin["error"])
+        self.assertEqual(fin["output"], "finally wins")
+        self.assertEqual(fin["calls"][0]["error_type"], "KeyError")
+        other = find_one(self, data, "reraise_other")
+        self.assertEqual(other["error"], "RuntimeError('second')")
+        self.assertEqual(other["error_type"], "RuntimeError")
+        self.assertEqual(other["calls"][0]["error"], "KeyError('first')")
+        main = find_one(self, data, "main")
+        self.assertIsNone(main["error"])
+        root = root_of(data)
+        self.assertIsNone(root["error"])
+        self.assertIsNone(root["error_type"])
+
+    def test_uncaught_error_on_every_frame_and_root(self):
+        data, proc = self.trace(self.script, ["raise"], expect_status=1)
+        plain = run_plain(self.script, ["raise"])
+        self.assertEqual(plain.returncode, 1)
+        before, _ = split_stderr(proc.stderr)
+        self.assertEqual("\n".join(before) + "\n", plain.stderr.decode())
+        for name in ("passes_through", "main"):
+            n = find_one(self, data, name)
+            self.assertEqual(n["error"], "Nested('deep')")
+            self.assertEqual(n["error_type"], "AppError.Nested", "qualname of the class")
+        raised = [n for n in find(data, "raiser") if n["inputs"] == {"kind": "nested"}]
+        self.assertEqual(len(raised), 1)
+        self.assertEqual(raised[0]["error_type"], "AppError.Nested")
+        root = root_of(data)
+        self.assertEqual(root["error"], "Nested('deep')")
+        self.assertEqual(root["error_type"], "AppError.Nested")
+
+    def test_sys_exit_statuses(self):
+        data, proc = self.trace(self.script, ["exit3"], expect_status=3)
+        main = find_one(self, data, "main")
+        self.assertEqual(main["error_type"], "SystemExit")
+        self.assertEqual(root_of(data)["error_type"], "SystemExit")
+        before, _ = split_stderr(proc.stderr)
+        self.assertEqual(before, [], "sys.exit(3) prints nothing")
+
+        data, proc = self.trace(self.script, ["exit0"], expect_status=0)
+        self.assertEqual(split_stderr(proc.stderr)[0], [])
+        self.assertIsNone(root_of(data)["error"])
+
+        data, proc = self.trace(self.script, ["exitmsg"], expect_status=1)
+        plain = run_plain(self.script, ["exitmsg"])
+        self.assertEqual(plain.returncode, 1)
+        before, _ = split_stderr(proc.stderr)
+        self.assertEqual("\n".join(before) + "\n", plain.stderr.decode())
+        self.assertEqual(before, ["bad configuration"])
+
+    def test_syntax_error_in_script(self):
+        bad = self.write_script("bad.py", "def broken(:\n    pass\n")
+        proc_plain = run_plain(bad)
+        data, proc = self.trace(bad, expect_status=1)
+        self.assertEqual(proc_plain.returncode, 1)
+        before, _ = split_stderr(proc.stderr)
+        self.assertIn("SyntaxError", "\n".join(before))
+        self.assertEqual(root_of(data)["error_type"], "SyntaxError")
+        self.assertEqual(call_nodes(data), [])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,244 @@
+# SPDX-License-Identifier: MIT
+"""Flush flags: what is on disk when, kill -9 then --repair, flush and heartbeat logs."""
+
+import glob
+import os
+import re
+import time
+import unittest
+
+from ftsupport import (FLUSH_RE, HEARTBEAT_RE, TraceTestCase, call_nodes, find,
+                       find_one, kill9, load_trace, root_of, run_flowtrace, split_stderr,
+                       start_flowtrace, threads_of)
+
+# Makes calls, says "ready" on stdout, then blocks inside nested calls (main
+# thread and a worker thread) until a line arrives on stdin.
+BLOCKER = '''
+import sys, threading
+
+def mark(i, text):
+    return "%s-%d" % (text, i)
+
+def worker_loop(started):
+    for i in range(3):
+        mark(i, "WORKER")
+    started.set()
+    wait_on_stdin_forever()
+
+def wait_on_stdin_forever():
+    threading.Event().wait()
+
+def wait_for_line():
+    return sys.stdin.readline()
+
+def block(payload):
+    print("ready", flush=True)
+    return wait_for_line()
+
+def main(count, size):
+    started = threading.Event()
+    threading.Thread(target=worker_loop, args=(started,), name="worker", daemon=True).start()
+    started.wait()
+    for i in range(count):
+        mark(i, "x" * size)
+    mark(count, "LASTMARK")
+    return block("blocking")
+
+main(int(sys.argv[1]), int(sys.argv[2]))
+print("released")
+'''
+
+
+class KillAndRepair(TraceTestCase):
+    def setUp(self):
+        super().setUp()
+        self.script = self.write_script("blocker.py", BLOCKER)
+        self.out = os.path.join(self.tmp, "killed.json")
+
+    def start(self, flags, count=5, size=3):
+        proc, out, err = start_flowtrace(["-s", self.script, "-o", self.out] + flags +
+                                         [str(count), str(size)])
+        self.addCleanup(_reap, proc)
+        out.wait_for(lambda line: line == "ready")
+        return proc, out, err
+
+    def repair_and_check(self, expect_worker=True):
+        fixed = os.path.join(self.tmp, "fixed.json")
+        proc = run_flowtrace(["--repair", self.out, "-o", fixed])
+        err = proc.stderr.decode()
+        self.assertEqual(proc.returncode, 0, err)
+        m = re.search(r"recovered (\d+) calls", err)
+        self.assertIsNotNone(m, "repair does not say how many calls it recovered: %r" % err)
+        data = load_trace(fixed)
+        self.assertEqual(int(m.group(1)), len(call_nodes(data)))
+        root = root_of(data)
+        self.assertIs(root["flowtrace"]["complete"], False)
+        marks = [n for n in find(data, "mark") if n["inputs"]["text"] == "x" * 3 or
+                 n["inputs"]["text"] == "LASTMARK"]
+        self.assertEqual([n["inputs"]["i"] for n in marks], [0, 1, 2, 3, 4, 5])
+        for n in marks:
+            self.assertNotIn("incomplete", n)
+            self.assertEqual(n["output"], "%s-%d" % (n["inputs"]["text"], n["inputs"]["i"]))
+        for name in ("main", "block", "wait_for_line"):
+            n = find_one(self, data, name)
+            self.assertIs(n.get("incomplete"), True, name)
+        self.assertEqual(find_one(self, data, "block")["inputs"], {"payload": "blocking"})
+        if expect_worker:
+            names = [t["thread"] for t in threads_of(data)]
+            self.assertEqual(names, ["MainThread", "worker"])
+            worker = threads_of(data)[1]
+            loop = worker["calls"][0]
+            self.assertEqual(loop["callable"], "worker_loop")
+            self.assertIs(loop.get("incomplete"), True)
+            self.assertEqual([c["output"] for c in loop["calls"][:3]],
+                             ["WORKER-0", "WORKER-1", "WORKER-2"])
+            self.assertIs(loop["calls"][3].get("incomplete"), True)
+        return data
+
+    def test_flush_every_call_kill9(self):
+        proc, _, _ = self.start(["--flush-every-call"])
+        with open(self.out, "rb") as f:
+            self.assertIn(b"LASTMARK", f.read(), "--flush-every-call: call not on disk yet")
+        kill9(proc)
+        parts = glob.glob(self.out + ".thread-*.part")
+        self.assertEqual(len(parts), 1, "the worker's calls stream to a side file")
+        self.repair_and_check()
+        self.assertEqual(glob.glob(self.out + ".thread-*.part"), parts,
+                         "repair must not delete the side files")
+
+    def test_flush_interval_kill9(self):
+        proc, _, _ = self.start(["--flush-interval", "0.1"])
+        _wait_until_on_disk(self, [self.out], b"LASTMARK")
+        _wait_until_on_disk(self, [self.out, self.out + ".thread-*.part"], b"WORKER-2")
+        kill9(proc)
+        self.repair_and_check()
+
+    def test_repair_in_place_and_default_name(self):
+        proc, _, _ = self.start(["--flush-every-call"])
+        kill9(proc)
+        before = os.path.getsize(self.out)
+        res = run_flowtrace(["--repair", self.out])
+        self.assertEqual(res.returncode, 0, res.stderr)
+        default = os.path.join(self.tmp, "killed.repaired.json")
+        self.assertTrue(load_trace(default))
+        self.assertEqual(os.path.getsize(self.out), before, "--repair changed its input")
+        res = run_flowtrace(["--repair", self.out, "-o", self.out])
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out, "rb") as a, open(default, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+
+class FlushIntervalZero(TraceTestCase):
+    """<=0: nothing timed; written when a buffer fills and at exit."""
+
+    def test_nothing_written_until_exit(self):
+        script = self.write_script("blocker.py", BLOCKER)
+        out = os.path.join(self.tmp, "t.json")
+        proc, sout, serr = start_flowtrace(["-s", script, "-o", out, "--flush-interval", "0",
+                                            "--verbose", "5", "3"])
+        self.addCleanup(_reap, proc)
+        sout.wait_for(lambda l: l == "ready")
+        # Two heartbeats after "ready": at least a second passed with the
+        # script blocked, time enough for any timed flush to have happened.
+        first = serr.wait_for(lambda l: HEARTBEAT_RE.match(l))
+        serr.wait_for(lambda l: HEARTBEAT_RE.match(l), start=first + 1)
+        with open(out, "rb") as f:
+            self.assertNotIn(b"LASTMARK", f.read())
+        self.assertEqual([l for l in serr.lines if FLUSH_RE.match(l)], [],
+                         "flushes logged with --flush-interval 0")
+        proc.stdin.write(b"go\n")
+        proc.stdin.close()
+        self.assertEqual(proc.wait(60), 0)
+        sout.join(10)
+        serr.join(10)
+        self.assertEqual(sout.lines, ["ready", "released"])
+        data = load_trace(out)
+        self.assertEqual(find(data, "mark", inputs={"i": 5, "text": "LASTMARK"})[0]["output"],
+                         "LASTMARK-5")
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+
+    def test_full_buffers_are_written_before_exit(self):
+        script = self.write_script("blocker.py", BLOCKER)
+        out = os.path.join(self.tmp, "t.json")
+        # 4000 calls x 1000-char strings (in inputs, inputs_after and output):
+        # about 12 MB, far more than any sane write buffer holds.
+        proc, sout, _ = start_flowtrace(["-s", script, "-o", out, "--flush-interval", "0",
+                                         "4000", "1000"])
+        self.addCleanup(_reap, proc)
+        sout.wait_for(lambda l: l == "ready")
+        size = os.path.getsize(out)
+        self.assertGreater(size, 6 * 1000 * 1000,
+                           "only %d bytes on disk: the buffer is not bounded" % size)
+        proc.stdin.write(b"go\n")
+        proc.stdin.close()
+        self.assertEqual(proc.wait(60), 0)
+        self.assertEqual(len(find(load_trace(out), "mark")), 4000 + 1 + 3)
+
+
+class FlushLogs(TraceTestCase):
+    def test_log_flushes_every_call(self):
+        script = self.sample("basic", "basic_sample.py")
+        data, proc = self.trace(script, flags=["--flush-every-call", "--log-flushes"])
+        before, _ = split_stderr(proc.stderr)
+        self.assertTrue(before)
+        numbers = []
+        for line in before:
+            m = FLUSH_RE.match(line)
+            self.assertIsNotNone(m, "unexpected stderr line %r" % line)
+            numbers.append(int(m.group("n")))
+            self.assertGreater(int(m.group("bytes")), 0)
+        self.assertEqual(numbers, list(range(1, len(numbers) + 1)))
+        self.assertGreaterEqual(len(numbers), len(call_nodes(data)),
+                                "fewer flushes than calls with --flush-every-call")
+        self.assertEqual(proc.stdout, b"Order for Ana Maria confirmed: $15.17\n")
+
+    def test_no_flush_lines_without_the_flag(self):
+        script = self.sample("basic", "basic_sample.py")
+        _, proc = self.trace(script, flags=["--flush-every-call"])
+        self.assertEqual(split_stderr(proc.stderr)[0], [])
+
+    def test_verbose_heartbeat_and_flush_lines(self):
+        script = self.write_script("blocker.py", BLOCKER)
+        out = os.path.join(self.tmp, "t.json")
+        proc, sout, serr = start_flowtrace(["-s", script, "-o", out, "--flush-interval",
+                                            "0.1", "--verbose", "5", "3"])
+        self.addCleanup(_reap, proc)
+        sout.wait_for(lambda l: l == "ready")
+        i = serr.wait_for(lambda l: HEARTBEAT_RE.match(l) and
+                          int(HEARTBEAT_RE.match(l).group("calls")) >= 9)
+        m = HEARTBEAT_RE.match(serr.lines[i])
+        # main, block, wait_for_line and the worker's loop are still running.
+        self.assertGreaterEqual(int(m.group("inflight")), 3)
+        serr.wait_for(lambda l: FLUSH_RE.match(l))
+        proc.stdin.write(b"go\n")
+        proc.stdin.close()
+        self.assertEqual(proc.wait(60), 0)
+        serr.join(10)
+        for line in serr.lines[:-1]:
+            self.assertTrue(FLUSH_RE.match(line) or HEARTBEAT_RE.match(line),
+                            "unexpected stderr line %r" % line)
+
+
+def _wait_until_on_disk(test, patterns, needle, timeout=30):
+    """Poll the files until NEEDLE is written: the event the test waits for."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for p in [p for pattern in patterns for p in glob.glob(pattern)]:
+            try:
+                with open(p, "rb") as f:
+                    if needle in f.read():
+                        return
+            except FileNotFoundError:
+                pass
+        time.sleep(0.02)
+    test.fail("%r not written to %s within %ds" % (needle, paths, timeout))
+
+
+def _reap(proc):
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(30)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: MIT
+"""One kind:"thread" node per thread that recorded calls, holding that thread's calls."""
+
+import glob
+import os
+import unittest
+
+from ftsupport import (TraceTestCase, call_nodes, root_of, run_plain, split_stderr,
+                       threads_of, walk)
+
+THREADS = '''
+import threading, time
+
+def step(tag, i):
+    return "%s-%d" % (tag, i)
+
+def work(tag, n):
+    return [step(tag, i) for i in range(n)]
+
+def blocked_forever(ready, never):
+    ready.set()
+    never.wait()
+
+def main():
+    a = threading.Thread(target=work, args=("A", 3), name="worker-A")
+    a.start(); a.join()
+    b = threading.Thread(target=work, args=("B", 2), name="worker-B")
+    b.start(); b.join()
+    quiet = threading.Thread(target=time.sleep, args=(0,), name="quiet")
+    quiet.start(); quiet.join()
+    ready, never = threading.Event(), threading.Event()
+    d = threading.Thread(target=blocked_forever, args=(ready, never), name="daemon-D",
+                         daemon=True)
+    d.start()
+    ready.wait()
+    together = [threading.Thread(target=work, args=("C%d" % k, 50), name="par-%d" % k)
+                for k in range(3)]
+    for t in together:
+        t.start()
+    for t in together:
+        t.join()
+    work("M", 1)
+
+main()
+print("main done")
+'''
+
+
+class Threads(TraceTestCase):
+    def test_thread_nodes(self):
+        script = self.write_script("threads.py", THREADS)
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, b"main done\n")
+        root = root_of(data)
+        self.assertTrue(all(n.get("kind") == "thread" for n in root["calls"]))
+        threads = threads_of(data)
+        names = [t["thread"] for t in threads]
+        self.assertEqual(names[:4], ["MainThread", "worker-A", "worker-B", "daemon-D"])
+        self.assertEqual(sorted(names[4:]), ["par-0", "par-1", "par-2"])
+        self.assertNotIn("quiet", names, "a thread that recorded no call gets no node")
+        idents = [t["thread_id"] for t in threads]
+        self.assertTrue(all(isinstance(i, int) for i in idents))
+        for t in threads:
+            self.assertEqual(t["callable"], t["thread"])
+            self.assertEqual(t["called"], "Thread")
+            self.assertEqual(t["module"], "threading")
+            self.assertIsNone(t["caller"])
+
+        by_name = {t["thread"]: t for t in threads}
+        main = by_name["MainThread"]
+        self.assertEqual([c["callable"] for c in main["calls"]], ["main"])
+        self.assertEqual([c["callable"] for c in main["calls"][0]["calls"]], ["work"])
+
+        for name, tag, n in (("worker-A", "A", 3), ("worker-B", "B", 2), ("par-0", "C0", 50),
+                             ("par-1", "C1", 50), ("par-2", "C2", 50)):
+            t = by_name[name]
+            self.assertEqual(len(t["calls"]), 1, name)
+            top = t["calls"][0]
+            self.assertEqual(top["callable"], "work")
+            self.assertEqual(top["inputs"], {"tag": tag, "n": n})
+            self.assertEqual([c["inputs"] for c in top["calls"]],
+                             [{"tag": tag, "i": i} for i in range(n)])
+            self.assertEqual(top["output"], ["%s-%d" % (tag, i) for i in range(n)])
+            for c in top["calls"]:
+                self.assertEqual(c["caller"], "work::work")
+                self.assertNotIn("incomplete", c)
+
+        # The daemon thread was still inside its call when the script ended.
+        d = by_name["daemon-D"]
+        self.assertEqual([c["callable"] for c in d["calls"]], ["blocked_forever"])
+        self.assertIs(d["calls"][0].get("incomplete"), True)
+        ids = [n["id"] for n, _ in walk(root)]
+        self.assertEqual(len(ids), len(set(ids)))
+        self.assertIs(root["flowtrace"]["complete"], True)
+        self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")), [],
+                         "thread part files left behind")
+
+    def test_concurrent_sample_threads_and_processes(self):
+        script = self.sample("concurrent", "conc_demo.py")
+        data, proc = self.trace(script)
+        plain = run_plain(script)
+        self.assertEqual(proc.stdout, plain.stdout)
+        self.assertEqual(split_stderr(proc.stderr)[0], [])
+        names = [t["thread"] for t in threads_of(data)]
+        self.assertEqual(names[0], "MainThread")
+        self.assertEqual(sorted(names[1:]), ["io-worker-0", "io-worker-1", "io-worker-2"])
+        for t in threads_of(data)[1:]:
+            crawl = t["calls"]
+            self.assertEqual([c["callable"] for c in crawl], ["crawl"])
+            self.assertEqual([c["callable"] for c in crawl[0]["calls"]], ["fetch_page"] * 3)
+        # The pool's children ran untraced and left the parent's file alone.
+        self.assertEqual([n for n in call_nodes(data) if n["callable"] == "is_prime"], [])
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+        self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")), [])
+
+    def test_fork_child_does_not_touch_the_trace(self):
+        script = self.write_script("forker.py", '''
+import os, sys
+def parent_work(x):
+    return x + 1
+def child_work(x):
+    return x * 100
+parent_work(1)
+pid = os.fork()
+if pid == 0:
+    child_work(5)
+    os._exit(7)
+_, status = os.waitpid(pid, 0)
+parent_work(2)
+print("child exited", os.waitstatus_to_exitcode(status))
+''')
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, b"child exited 7\n")
+        names = [n["callable"] for n in call_nodes(data)]
+        self.assertEqual(names, ["parent_work", "parent_work"])
+
+
+if __name__ == "__main__":
+    unittest.main()
