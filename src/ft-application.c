@@ -1,0 +1,450 @@
+/* ft-application.c
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Opens the files given (G_APPLICATION_HANDLES_OPEN), owns the app-wide
+ * actions (settings toggles, preferences, about) and runs the headless
+ * command-line paths such as --screenshot.
+ */
+
+#define G_LOG_DOMAIN "ft-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "ft-application.h"
+#include "ft-call-view.h"
+#include "ft-preferences-window.h"
+#include "ft-window.h"
+
+struct _FtApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  char           *screenshot_path;
+  gint64          start_time;
+  int             exit_status;
+};
+
+G_DEFINE_FINAL_TYPE (FtApplication, ft_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry main_entries[] = {
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Load TRACE, draw the window once, save it as a PNG image and quit"), N_("OUT.png") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
+  /* Room for the commands later issues add: "run" (trace a script and
+   * show it) and "export-otlp" (headless export).  Their entries go
+   * here and their handlers in handle_headless_command(). */
+  { NULL }
+};
+
+/* i18n ---------------------------------------------------------------- */
+
+static gboolean
+has_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+
+  return schema != NULL;
+}
+
+/* gettext ignores LANGUAGE while the messages locale is "C"; C.UTF-8
+ * is always present and lets it choose. */
+static void
+allow_language_variable (void)
+{
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  if (g_getenv ("LANGUAGE") == NULL)
+    return;
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    setlocale (LC_MESSAGES, "C.UTF-8");
+}
+
+/**
+ * ft_i18n_init:
+ *
+ * Sets the locale and the translation domain, first applying the
+ * "language" setting: it must run before any window is made, so a change
+ * takes effect the next time the app starts.  FLOWTRACE_LOCALEDIR
+ * points at uninstalled translations (tests, `meson devenv`).
+ */
+void
+ft_i18n_init (void)
+{
+  const char *localedir = g_getenv ("FLOWTRACE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+
+  if (has_schema ())
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autofree char *language = g_settings_get_string (settings, "language");
+
+      if (!g_str_equal (language, "system"))
+        g_setenv ("LANGUAGE", language, TRUE);
+    }
+  allow_language_variable ();
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+/* Style --------------------------------------------------------------- */
+
+static void
+apply_style (FtApplication *self)
+{
+  g_autofree char *variant = g_settings_get_string (self->settings, "style-variant");
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  if (g_str_equal (variant, "follow"))
+    scheme = ADW_COLOR_SCHEME_DEFAULT;
+  else if (g_str_equal (variant, "light"))
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
+static void
+on_style_changed_cb (FtApplication *self,
+                     const char    *key,
+                     GSettings     *settings)
+{
+  apply_style (self);
+}
+
+/* Actions ------------------------------------------------------------- */
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (ft_preferences_window_new (parent)));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  const char *developers[] = { _("The FlowTrace developers"), NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("FlowTrace"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The FlowTrace developers"),
+                         "developers", developers,
+                         "comments", _("Browse, search and inspect traces of Python programs"),
+                         "license-type", GTK_LICENSE_MIT_X11,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+/* Settings that menus toggle directly, as stateful actions. */
+static const char *setting_actions[] = {
+  "hide-internals", "group-by-instance", "show-empty-values", "show-badges",
+  "badge-module", "badge-duration", "badge-error", "badge-caller", "badge-memory",
+  "style-variant",
+};
+
+static void
+add_actions (FtApplication *self)
+{
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.hide-internals", { "<Control>h", NULL } },
+    { "app.group-by-instance", { "<Control>i", NULL } },
+    { "app.show-badges", { "<Control>b", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (setting_actions); i++)
+    {
+      g_autoptr(GAction) action = g_settings_create_action (self->settings, setting_actions[i]);
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+}
+
+/* Screenshot ---------------------------------------------------------- */
+
+static gboolean
+save_screenshot (FtApplication  *self,
+                 GtkWidget      *window,
+                 GError        **error)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The window could not be drawn"));
+      return FALSE;
+    }
+
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, self->screenshot_path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write the screenshot to “%s”"), self->screenshot_path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Two frames after loading: the first lays the tree out, the second has
+ * painted it. */
+static gboolean
+screenshot_tick_cb (GtkWidget     *window,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  FtApplication *self = FT_APPLICATION (user_data);
+  g_autoptr(GError) error = NULL;
+  int frames = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (window), "ft-frames")) + 1;
+
+  g_object_set_data (G_OBJECT (window), "ft-frames", GINT_TO_POINTER (frames));
+  if (frames < 3 || ft_window_is_animating (FT_WINDOW (window)))
+    return G_SOURCE_CONTINUE;
+
+  if (!save_screenshot (self, window, &error))
+    {
+      g_printerr ("flowtrace-gtk: %s\n", error->message);
+      self->exit_status = 1;
+    }
+  g_debug ("first frame after %.3f s",
+           (g_get_monotonic_time () - self->start_time) / (double) G_USEC_PER_SEC);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_screenshot_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(FtApplication) self = user_data;
+  FtWindow *window = FT_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!ft_window_load_finish (window, result, &error))
+    {
+      g_printerr ("flowtrace-gtk: %s\n", error->message);
+      self->exit_status = 1;
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  g_debug ("loaded after %.3f s",
+           (g_get_monotonic_time () - self->start_time) / (double) G_USEC_PER_SEC);
+  gtk_widget_add_tick_callback (GTK_WIDGET (window), screenshot_tick_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+take_screenshot (FtApplication *self,
+                 GFile         *file)
+{
+  FtWindow *window = ft_window_new (ADW_APPLICATION (self));
+
+  ft_window_set_remember_size (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
+  ft_window_load_async (window, file, NULL, on_screenshot_loaded_cb, g_object_ref (self));
+}
+
+/* GApplication -------------------------------------------------------- */
+
+static int
+handle_headless_command (FtApplication *self,
+                         GVariantDict  *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("flowtrace-gtk %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  return -1;
+}
+
+static int
+ft_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  FtApplication *self = FT_APPLICATION (app);
+  int status = handle_headless_command (self, options);
+
+  if (status >= 0)
+    return status;
+
+  if (g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot_path))
+    {
+      /* A screenshot is taken by this process, never by a running
+       * instance. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  return G_APPLICATION_CLASS (ft_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+ft_application_activate (GApplication *app)
+{
+  FtApplication *self = FT_APPLICATION (app);
+  GtkWindow *window;
+
+  if (self->screenshot_path != NULL)
+    {
+      g_printerr ("flowtrace-gtk: %s\n", _("--screenshot needs a trace file: flowtrace-gtk --screenshot OUT.png TRACE.json"));
+      self->exit_status = 2;
+      return;
+    }
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (ft_window_new (ADW_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+/* A window with nothing open takes the file; otherwise a new window. */
+static FtWindow *
+find_empty_window (FtApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FT_IS_WINDOW (l->data) && ft_window_get_trace (l->data) == NULL)
+      return l->data;
+
+  return NULL;
+}
+
+static void
+ft_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  FtApplication *self = FT_APPLICATION (app);
+
+  if (self->screenshot_path != NULL)
+    {
+      if (n_files > 1)
+        g_printerr ("flowtrace-gtk: %s\n", _("--screenshot takes one trace; the others are ignored"));
+      take_screenshot (self, files[0]);
+      return;
+    }
+
+  for (int i = 0; i < n_files; i++)
+    {
+      FtWindow *window = find_empty_window (self);
+
+      if (window == NULL)
+        window = ft_window_new (ADW_APPLICATION (app));
+      gtk_window_present (GTK_WINDOW (window));
+      ft_window_open (window, files[i]);
+    }
+}
+
+static void
+ft_application_startup (GApplication *app)
+{
+  FtApplication *self = FT_APPLICATION (app);
+
+  G_APPLICATION_CLASS (ft_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::style-variant",
+                           G_CALLBACK (on_style_changed_cb), self, G_CONNECT_SWAPPED);
+  apply_style (self);
+  add_actions (self);
+}
+
+static void
+ft_application_dispose (GObject *object)
+{
+  FtApplication *self = (FtApplication *)object;
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->screenshot_path, g_free);
+
+  G_OBJECT_CLASS (ft_application_parent_class)->dispose (object);
+}
+
+static void
+ft_application_class_init (FtApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = ft_application_dispose;
+  app_class->handle_local_options = ft_application_handle_local_options;
+  app_class->activate = ft_application_activate;
+  app_class->open = ft_application_open;
+  app_class->startup = ft_application_startup;
+}
+
+static void
+ft_application_init (FtApplication *self)
+{
+  self->start_time = g_get_monotonic_time ();
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[TRACE.json…]"));
+}
+
+FtApplication *
+ft_application_new (void)
+{
+  return g_object_new (FT_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/flowtrace/FlowTrace",
+                       NULL);
+}
+
+int
+ft_application_get_exit_status (FtApplication *self)
+{
+  g_return_val_if_fail (FT_IS_APPLICATION (self), 1);
+
+  return self->exit_status;
+}

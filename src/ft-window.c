@@ -1,0 +1,888 @@
+/* ft-window.c
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Pages: welcome (nothing open), loading (progress and Cancel) and the
+ * trace (call tree beside the detail pane).  Loading runs in the core's
+ * worker thread; the window only polls its progress.
+ */
+
+#define G_LOG_DOMAIN "ft-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ft-call-row.h"
+#include "ft-call-view.h"
+#include "ft-detail-pane.h"
+#include "ft-panel-window.h"
+#include "ft-window.h"
+
+#define MAX_RECENT 6
+
+typedef struct
+{
+  GMutex  mutex;
+  guint64 read;
+  guint64 total;
+} LoadProgress;
+
+struct _FtWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkLabel             *search_count;
+  GtkRevealer          *banner;
+  GtkLabel             *banner_label;
+  GtkStack             *stack;
+  AdwStatusPage        *loading_page;
+  GtkProgressBar       *progress_bar;
+  GtkWidget            *recent_box;
+  GtkListBox           *recent_list;
+  GtkPaned             *paned;
+  FtCallView           *call_view;
+  FtDetailPane         *detail_pane;
+
+  GSettings            *settings;
+  FtTrace              *trace;
+  GCancellable         *cancellable;
+  LoadProgress         *progress;
+  guint                 progress_source;
+  GArray               *matches;
+  guint                 match_index;
+  guint                 remember_size : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FtWindow, ft_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+load_progress_clear (LoadProgress *progress)
+{
+  g_mutex_clear (&progress->mutex);
+}
+
+static void
+load_progress_unref (LoadProgress *progress)
+{
+  g_atomic_rc_box_release_full (progress, (GDestroyNotify) load_progress_clear);
+}
+
+/* What one load owns; the loader thread holds @progress until the end. */
+typedef struct
+{
+  GCancellable *cancellable;
+  LoadProgress *progress;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->cancellable);
+  g_clear_pointer (&data->progress, load_progress_unref);
+  g_free (data);
+}
+
+/* Called in the loading thread. */
+static void
+progress_cb (guint64  bytes_read,
+             guint64  total_bytes,
+             gpointer user_data)
+{
+  LoadProgress *progress = user_data;
+
+  g_mutex_lock (&progress->mutex);
+  progress->read = bytes_read;
+  progress->total = total_bytes;
+  g_mutex_unlock (&progress->mutex);
+}
+
+static gboolean
+update_progress_cb (gpointer user_data)
+{
+  FtWindow *self = user_data;
+  guint64 read, total;
+  g_autofree char *read_text = NULL;
+  g_autofree char *total_text = NULL;
+  g_autofree char *text = NULL;
+
+  g_mutex_lock (&self->progress->mutex);
+  read = self->progress->read;
+  total = self->progress->total;
+  g_mutex_unlock (&self->progress->mutex);
+
+  if (total == 0)
+    {
+      gtk_progress_bar_pulse (self->progress_bar);
+      return G_SOURCE_CONTINUE;
+    }
+
+  read_text = g_format_size (read);
+  total_text = g_format_size (total);
+  /* Translators: loading progress, e.g. "12.1 MB of 515.0 MB" */
+  text = g_strdup_printf (_("%s of %s"), read_text, total_text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) read / (double) total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_progress (FtWindow *self)
+{
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  g_clear_pointer (&self->progress, load_progress_unref);
+}
+
+static void
+show_toast (FtWindow   *self,
+            const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+update_banner (FtWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->trace != NULL && ft_trace_is_salvaged (self->trace))
+    text = g_strdup_printf ("%s %s", ft_trace_get_salvage_message (self->trace),
+                            _("The traced run did not end: calls still open when the file stopped are marked as unfinished."));
+  else if (self->trace != NULL && !ft_trace_is_complete (self->trace))
+    text = g_strdup (_("The traced run did not end cleanly: calls that never returned are marked as unfinished."));
+
+  gtk_label_set_text (self->banner_label, text ? text : "");
+  gtk_revealer_set_reveal_child (self->banner, text != NULL);
+}
+
+static void
+clear_search (FtWindow *self)
+{
+  g_clear_pointer (&self->matches, g_array_unref);
+  self->match_index = 0;
+  gtk_label_set_text (self->search_count, "");
+  ft_call_view_set_matches (self->call_view, NULL, FT_NODE_NONE);
+}
+
+/* The top-level calls open one level, so a trace does not open as a
+ * single collapsed row. */
+static void
+expand_top_rows (FtWindow *self)
+{
+  GtkTreeListModel *tree = ft_call_view_get_tree_model (self->call_view);
+  guint n = MIN (ft_trace_get_n_roots (self->trace), 16);
+
+  for (guint i = 0; tree != NULL && i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_child_row (tree, i);
+
+      if (row != NULL)
+        gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+}
+
+static void
+add_recent (FtWindow *self,
+            GFile    *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .display_name = NULL,
+    .description = NULL,
+    .mime_type = (char *) "application/json",
+    .app_name = (char *) g_get_prgname (),
+    .app_exec = (char *) "flowtrace-gtk %u",
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static void
+set_trace (FtWindow *self,
+           FtTrace  *trace)
+{
+  g_autofree char *basename = NULL;
+
+  g_set_object (&self->trace, trace);
+  clear_search (self);
+  ft_call_view_set_trace (self->call_view, trace, FT_NODE_NONE);
+  update_banner (self);
+
+  if (trace == NULL)
+    {
+      adw_window_title_set_subtitle (self->window_title, "");
+      gtk_stack_set_visible_child_name (self->stack, "welcome");
+      return;
+    }
+
+  basename = g_file_get_basename (ft_trace_get_file (trace));
+  adw_window_title_set_subtitle (self->window_title, basename);
+  gtk_stack_set_visible_child_name (self->stack, "trace");
+  expand_top_rows (self);
+  ft_call_view_select_position (self->call_view, 0);
+}
+
+static void
+on_loaded_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FtWindow *self = g_task_get_source_object (task);
+  g_autoptr(FtTrace) trace = NULL;
+  GError *error = NULL;
+
+  trace = ft_trace_load_finish (result, &error);
+
+  LoadData *data = g_task_get_task_data (task);
+
+  /* A newer load replaced this one: leave the window to it. */
+  if (data->cancellable != self->cancellable)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Loading was replaced by another file"));
+      g_clear_error (&error);
+      return;
+    }
+
+  stop_progress (self);
+  g_clear_object (&self->cancellable);
+
+  if (trace == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, self->trace ? "trace" : "welcome");
+      g_task_return_error (task, error);
+      return;
+    }
+
+  set_trace (self, trace);
+  add_recent (self, ft_trace_get_file (trace));
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Loads @file into this window; the window shows progress, and the
+ * caller decides what to do with an error. */
+void
+ft_window_load_async (FtWindow            *self,
+                      GFile               *file,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *basename = NULL;
+  LoadData *data;
+
+  g_return_if_fail (FT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  stop_progress (self);
+
+  self->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  self->progress = g_atomic_rc_box_new0 (LoadProgress);
+  g_mutex_init (&self->progress->mutex);
+  self->progress_source = g_timeout_add (100, update_progress_cb, self);
+
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, ft_window_load_async);
+  data = g_new0 (LoadData, 1);
+  data->cancellable = g_object_ref (self->cancellable);
+  data->progress = g_atomic_rc_box_acquire (self->progress);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+
+  basename = g_file_get_basename (file);
+  adw_status_page_set_description (self->loading_page, basename);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  ft_trace_load_async (file, self->cancellable, progress_cb, data->progress,
+                       on_loaded_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ft_window_load_finish (FtWindow      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+show_error_dialog (FtWindow     *self,
+                   const GError *error)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Open the Trace"), NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_open_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  FtWindow *self = FT_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (ft_window_load_finish (self, result, &error))
+    return;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, _("Loading canceled"));
+  else
+    show_error_dialog (self, error);
+}
+
+void
+ft_window_open (FtWindow *self,
+                GFile    *file)
+{
+  g_return_if_fail (FT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  ft_window_load_async (self, file, NULL, on_open_loaded_cb, NULL);
+}
+
+static void
+on_chooser_response_cb (FtWindow             *self,
+                        int                   response,
+                        GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    ft_window_open (self, file);
+
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  g_object_unref (chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Open Trace"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (json, _("Traces (JSON)"));
+  gtk_file_filter_add_mime_type (json, "application/json");
+  gtk_file_filter_add_suffix (json, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+cancel_load_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  show_toast (FT_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+dismiss_banner_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  gtk_revealer_set_reveal_child (FT_WINDOW (widget)->banner, FALSE);
+}
+
+static void
+expand_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+
+  ft_call_view_expand_all (self->call_view);
+  ft_call_view_select_position (self->call_view, 0);
+}
+
+static void
+collapse_all_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+
+  ft_call_view_collapse_all (self->call_view);
+  ft_call_view_select_position (self->call_view, 0);
+}
+
+static void
+open_panel_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+  g_autoptr(FtCallRow) row = ft_call_view_get_selected (self->call_view);
+  FtPanelWindow *panel;
+
+  if (row == NULL)
+    return;
+
+  panel = ft_panel_window_new (ADW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                               ft_call_row_get_trace (row), ft_call_row_get_node (row));
+  gtk_window_present (GTK_WINDOW (panel));
+}
+
+/* Search ------------------------------------------------------------ */
+
+static void
+show_match (FtWindow *self)
+{
+  g_autofree char *count = NULL;
+  FtNodeId node;
+
+  if (self->matches == NULL || self->matches->len == 0)
+    {
+      gtk_label_set_text (self->search_count, self->matches ? _("No matches") : "");
+      ft_call_view_set_matches (self->call_view, self->matches, FT_NODE_NONE);
+      return;
+    }
+
+  node = g_array_index (self->matches, FtNodeId, self->match_index);
+  /* Translators: position of the current search match, e.g. "3/17" */
+  count = g_strdup_printf (_("%u/%u"), self->match_index + 1, self->matches->len);
+  gtk_label_set_text (self->search_count, count);
+  ft_call_view_set_matches (self->call_view, self->matches, node);
+  ft_call_view_reveal (self->call_view, node);
+}
+
+/* Searches the open trace and reveals the first match. */
+void
+ft_window_search (FtWindow   *self,
+                  const char *text)
+{
+  g_return_if_fail (FT_IS_WINDOW (self));
+
+  clear_search (self);
+  if (self->trace == NULL || text == NULL || text[0] == '\0')
+    return;
+
+  self->matches = ft_trace_search (self->trace, text, FT_SEARCH_ALL, NULL);
+  show_match (self);
+}
+
+guint
+ft_window_get_n_matches (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), 0);
+
+  return self->matches ? self->matches->len : 0;
+}
+
+static void
+step_match (FtWindow *self,
+            int       step)
+{
+  guint n;
+
+  if (self->matches == NULL || self->matches->len == 0)
+    return;
+
+  n = self->matches->len;
+  self->match_index = (self->match_index + n + step) % n;
+  show_match (self);
+}
+
+static void
+search_next_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  step_match (FT_WINDOW (widget), 1);
+}
+
+static void
+search_previous_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  step_match (FT_WINDOW (widget), -1);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+on_search_changed_cb (FtWindow       *self,
+                      GtkSearchEntry *entry)
+{
+  ft_window_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+on_search_activate_cb (FtWindow       *self,
+                       GtkSearchEntry *entry)
+{
+  step_match (self, 1);
+}
+
+static void
+on_search_previous_cb (FtWindow       *self,
+                       GtkSearchEntry *entry)
+{
+  step_match (self, -1);
+}
+
+static void
+on_search_stop_cb (FtWindow       *self,
+                   GtkSearchEntry *entry)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  clear_search (self);
+  gtk_widget_grab_focus (GTK_WIDGET (ft_call_view_get_column_view (self->call_view)));
+}
+
+/* Selection, drop and recent files ---------------------------------- */
+
+static void
+on_row_selected_cb (FtWindow   *self,
+                    FtCallRow  *row,
+                    FtCallView *view)
+{
+  ft_detail_pane_set_row (self->detail_pane, row);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-panel", row != NULL);
+}
+
+static gboolean
+on_drop_cb (FtWindow      *self,
+            const GValue  *value,
+            double         x,
+            double         y,
+            GtkDropTarget *target)
+{
+  GFile *file = NULL;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+
+      file = files ? files->data : NULL;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+
+  if (file == NULL)
+    return FALSE;
+
+  ft_window_open (self, file);
+  return TRUE;
+}
+
+static void
+on_recent_activated_cb (FtWindow      *self,
+                        GtkListBoxRow *row,
+                        GtkListBox    *list)
+{
+  const char *uri = g_object_get_data (G_OBJECT (row), "ft-uri");
+  g_autoptr(GFile) file = NULL;
+
+  if (uri == NULL)
+    return;
+
+  file = g_file_new_for_uri (uri);
+  ft_window_open (self, file);
+}
+
+static int
+compare_recent (gconstpointer a,
+                gconstpointer b)
+{
+  GDateTime *ma = gtk_recent_info_get_modified ((GtkRecentInfo *) a);
+  GDateTime *mb = gtk_recent_info_get_modified ((GtkRecentInfo *) b);
+
+  return g_date_time_compare (mb, ma);
+}
+
+static GtkWidget *
+recent_row_new (GtkRecentInfo *info)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GFile) file = g_file_new_for_uri (gtk_recent_info_get_uri (info));
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *folder = parent ? g_file_get_parse_name (parent) : NULL;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), folder ? folder : "");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "ft-uri", g_strdup (gtk_recent_info_get_uri (info)), g_free);
+
+  return row;
+}
+
+static void
+fill_recent (FtWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
+    gtk_list_box_remove (self->recent_list, child);
+
+  items = g_list_sort (items, compare_recent);
+  for (const GList *l = items; l != NULL && n < MAX_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+
+      if (!gtk_recent_info_has_application (info, g_get_prgname ()) || !gtk_recent_info_exists (info))
+        continue;
+      gtk_list_box_append (self->recent_list, recent_row_new (info));
+      n++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+
+  gtk_widget_set_visible (self->recent_box, n > 0);
+}
+
+/* Window size ------------------------------------------------------- */
+
+static void
+restore_size (FtWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static gboolean
+ft_window_close_request (GtkWindow *window)
+{
+  FtWindow *self = FT_WINDOW (window);
+  int width, height;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  if (self->remember_size)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+
+  return GTK_WINDOW_CLASS (ft_window_parent_class)->close_request (window);
+}
+
+static void
+ft_window_dispose (GObject *object)
+{
+  FtWindow *self = (FtWindow *)object;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  stop_progress (self);
+  g_clear_pointer (&self->matches, g_array_unref);
+  g_clear_object (&self->trace);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FT_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (ft_window_parent_class)->dispose (object);
+}
+
+static void
+ft_window_class_init (FtWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ft_window_dispose;
+  window_class->close_request = ft_window_close_request;
+
+  g_type_ensure (FT_TYPE_CALL_VIEW);
+  g_type_ensure (FT_TYPE_DETAIL_PANE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowtrace/FlowTrace/ft-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, search_count);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, recent_box);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, call_view);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, detail_pane);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.search-next", NULL, search_next_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, 0, "win.search-next", NULL);
+  gtk_widget_class_install_action (widget_class, "win.search-previous", NULL, search_previous_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, GDK_SHIFT_MASK, "win.search-previous", NULL);
+  gtk_widget_class_install_action (widget_class, "win.expand-all", NULL, expand_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.expand-all", NULL);
+  gtk_widget_class_install_action (widget_class, "win.collapse-all", NULL, collapse_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.collapse-all", NULL);
+  gtk_widget_class_install_action (widget_class, "win.open-panel", NULL, open_panel_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.open-panel", NULL);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+setup_search (FtWindow *self)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (on_search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "activate", G_CALLBACK (on_search_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "next-match", G_CALLBACK (on_search_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "previous-match", G_CALLBACK (on_search_previous_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "stop-search", G_CALLBACK (on_search_stop_cb), self, G_CONNECT_SWAPPED);
+
+  /* Shift+Enter goes back, as in GNOME Text Editor. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_SHIFT_MASK),
+                                                          gtk_named_action_new ("win.search-previous")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_SHIFT_MASK),
+                                                          gtk_named_action_new ("win.search-previous")));
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+}
+
+static void
+ft_window_init (FtWindow *self)
+{
+  GtkDropTarget *drop;
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  self->remember_size = TRUE;
+  restore_size (self);
+  setup_search (self);
+
+  g_signal_connect_object (self->call_view, "row-selected", G_CALLBACK (on_row_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_activated_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-panel", FALSE);
+
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  fill_recent (self);
+}
+
+FtWindow *
+ft_window_new (AdwApplication *application)
+{
+  return g_object_new (FT_TYPE_WINDOW, "application", application, NULL);
+}
+
+FtTrace *
+ft_window_get_trace (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return self->trace;
+}
+
+FtCallView *
+ft_window_get_call_view (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return self->call_view;
+}
+
+FtDetailPane *
+ft_window_get_detail_pane (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return self->detail_pane;
+}
+
+/* TRUE while a page or the banner is still sliding in: a screenshot
+ * waits for the window to settle. */
+gboolean
+ft_window_is_animating (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), FALSE);
+
+  return gtk_stack_get_transition_running (self->stack)
+      || gtk_revealer_get_child_revealed (self->banner) != gtk_revealer_get_reveal_child (self->banner);
+}
+
+/* Off for screenshots and tests: their fixed size must not become the
+ * user's. */
+void
+ft_window_set_remember_size (FtWindow *self,
+                             gboolean  remember)
+{
+  g_return_if_fail (FT_IS_WINDOW (self));
+
+  self->remember_size = !!remember;
+}
