@@ -446,7 +446,7 @@ next_token (Parser *p)
             r = lex_literal (p, "null", 4), t = T_NULL;
           else
             {
-              p->lex_error = N_("a JSON value");
+              p->lex_error = NULL;   /* the grammar says what was expected */
               return T_ERROR;
             }
 
@@ -1340,7 +1340,9 @@ ft_trace_parse_stream (FtTrace             *trace,
       if (tok == T_ERROR)
         {
           if (p.io_error == NULL)
-            fail (&p, error, p.tok_off, p.lex_error);
+            fail (&p, error, p.tok_off,
+                  p.lex_error != NULL ? p.lex_error :
+                  expected_for (p.n_frames > 0 ? &p.frames[p.n_frames - 1] : NULL));
           goto out;
         }
       if (tok == T_EOF)

@@ -94,4 +94,7 @@ gboolean      ft_trace_read_range (FtTrace  *self,
                                    guint8   *out,
                                    GError  **error);
 
+/* For tests: the value search reads the file in steps of this size. */
+void          ft_trace_search_set_chunk_size (gsize size);
+
 G_END_DECLS

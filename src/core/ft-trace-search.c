@@ -21,8 +21,17 @@
 
 #include "ft-trace-private.h"
 
-#define SCAN_CHUNK (8u << 20)
 #define MAX_RANGES 8
+
+/* Bytes read per step of the value scan; tests make it tiny so that hits
+ * straddle every chunk edge. */
+static gsize scan_chunk_size = 8u << 20;
+
+void
+ft_trace_search_set_chunk_size (gsize size)
+{
+  scan_chunk_size = MAX (size, 16);
+}
 
 /* ---------------------------------------------------------------- names */
 
@@ -365,7 +374,7 @@ search_values (FtTrace      *self,
   if (stream == NULL)
     return;
 
-  buf = g_malloc (SCAN_CHUNK + nlen);
+  buf = g_malloc (scan_chunk_size + nlen);
   vs.trace = self;
   vs.marks = marks;
   vs.chunk = buf;
@@ -376,10 +385,10 @@ search_values (FtTrace      *self,
       gsize got = 0;
       gboolean eof;
 
-      if (!g_input_stream_read_all (stream, buf + have, SCAN_CHUNK + nlen - have, &got, cancellable, NULL))
+      if (!g_input_stream_read_all (stream, buf + have, scan_chunk_size + nlen - have, &got, cancellable, NULL))
         return;
       vs.chunk_len = have + got;
-      eof = vs.chunk_len < SCAN_CHUNK + nlen;
+      eof = vs.chunk_len < scan_chunk_size + nlen;
 
       /* candidates starting in the last nlen-1 bytes are rescanned with the next chunk */
       scan_chunk (&vs, buf, vs.chunk_len,
@@ -392,6 +401,29 @@ search_values (FtTrace      *self,
       memmove (buf, buf + vs.chunk_len - have, have);
       vs.chunk_base += vs.chunk_len - have;
     }
+}
+
+/* needle as json.dumps (ensure_ascii=True) writes it: \u00e9, surrogate pairs */
+static char *
+ascii_escape (const char *needle)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = needle; *p; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char_validated (p, -1);
+
+      if (ch < 0x80)
+        g_string_append_c (out, (char) ch);
+      else if (ch < 0x10000)
+        g_string_append_printf (out, "\\u%04x", ch);
+      else if (ch < 0x110000)
+        g_string_append_printf (out, "\\u%04x\\u%04x",
+                                0xD800 + ((ch - 0x10000) >> 10), 0xDC00 + ((ch - 0x10000) & 0x3FF));
+      else
+        break;   /* invalid UTF-8 in the needle */
+    }
+  return g_string_free (out, FALSE);
 }
 
 GArray *
@@ -414,7 +446,15 @@ ft_trace_search (FtTrace       *self,
   if (flags & (FT_SEARCH_NAMES | FT_SEARCH_MODULES | FT_SEARCH_ERRORS))
     search_strings (self, needle, flags, marks);
   if (flags & FT_SEARCH_VALUES)
-    search_values (self, needle, marks, cancellable);
+    {
+      search_values (self, needle, marks, cancellable);
+      /* files written with ensure_ascii (the original tool) hold \uXXXX */
+      if (!is_ascii (needle))
+        {
+          g_autofree char *escaped = ascii_escape (needle);
+          search_values (self, escaped, marks, cancellable);
+        }
+    }
 
   if (g_cancellable_is_cancelled (cancellable))
     return result;
