@@ -277,10 +277,10 @@ def start_flowtrace(args, env=None):
 
 
 def kill9(proc):
+    """SIGKILL and reap; the Reader threads see end of file and finish."""
     proc.send_signal(signal.SIGKILL)
     proc.wait(TIMEOUT)
-    for pipe in (proc.stdin, proc.stdout, proc.stderr):
-        try:
-            pipe.close()
-        except Exception:
-            pass
+    try:
+        proc.stdin.close()
+    except (OSError, ValueError):
+        pass

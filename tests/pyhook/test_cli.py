@@ -248,16 +248,20 @@ print(run())
         env.pop("PYTHONNOUSERSITE")
         data, proc = self.trace(self.script, flags=flags, env=env)
         self.assertEqual(proc.stdout, b"(2, 6, -3)\n", "user site-packages not picked up")
-        return {n["callable"] for n in call_nodes(data)}, data
+        return data
 
     def test_default_only_the_scripts_folder(self):
-        names, data = self.run_app([])
-        self.assertEqual(names, {"run", "local_fn"})
+        data = self.run_app([])
+        self.assertEqual({n["callable"] for n in call_nodes(data)}, {"run", "local_fn"})
         self.assertEqual(find_one(self, data, "local_fn")["module"], "pkg.localmod")
 
     def test_trace_any(self):
-        names, data = self.run_app(["--trace-any"])
-        self.assertEqual(names, {"run", "local_fn", "outside_fn", "user_fn"})
+        data = self.run_app(["--trace-any"])
+        # Other non-stdlib code the interpreter runs (site hooks, .pth helpers)
+        # is traced too under --trace-any; look at this test's files only.
+        mine = {n["callable"] for n in call_nodes(data)
+                if os.path.realpath(n["file"]).startswith(os.path.realpath(self.tmp))}
+        self.assertEqual(mine, {"run", "local_fn", "outside_fn", "user_fn"})
         self.assertEqual(find_one(self, data, "user_fn")["caller"], "run::run")
         for n in call_nodes(data):
             self.assertNotIn("flowtrace" + os.sep, n["file"], "FlowTrace traced itself")

@@ -119,7 +119,7 @@ class Inputs(TraceTestCase):
         self.assertEqual(twice["inputs"], {"item": "twice"})
         adds = twice["calls"]
         self.assertEqual([a["callable"] for a in adds], ["add", "add"])
-        self.assertEqual([a["output"] for a in adds], [1, 2])
+        self.assertEqual([a["output"] for a in adds], [2, 3], "mutate_object added one")
         self.assertEqual({a["called"] for a in adds}, {"Derived"})
         self.assertEqual({a["caller"] for a in adds}, {"Derived::add_twice"})
         self.assertEqual({a["instance_id"] for a in adds}, {twice["instance_id"]})
