@@ -1,0 +1,55 @@
+/* test-i18n.c: the interface in Spanish
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Run with LANGUAGE=es (see meson.build): the translations built in the
+ * build tree must reach the real widgets.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ft-test-util.h"
+#include "ft-window.h"
+
+static void
+test_welcome_in_spanish (void)
+{
+  FtWindow *window = ft_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+
+  g_assert_cmpstr (_("No Trace Open"), ==, "No hay ningún rastro abierto");
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "No hay ningún rastro abierto"));
+  g_assert_null (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_trace_in_spanish (void)
+{
+  g_autofree char *path = ft_test_write_file ("sample.json", ft_test_sample_trace, -1);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window = ft_test_load_window (path, &error);
+
+  g_assert_no_error (error);
+  /* Column titles and detail headings */
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Llamada"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Módulo"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Duración"));
+  ft_test_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ft_test_init (&argc, &argv);
+
+  g_test_add_func ("/flowtrace/i18n/welcome", test_welcome_in_spanish);
+  g_test_add_func ("/flowtrace/i18n/trace", test_trace_in_spanish);
+
+  return g_test_run ();
+}

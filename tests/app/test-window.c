@@ -1,0 +1,485 @@
+/* test-window.c: the main window driven as a user would
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ft-call-row.h"
+#include "ft-call-view.h"
+#include "ft-detail-pane.h"
+#include "ft-json-view.h"
+#include "ft-panel-window.h"
+#include "ft-test-util.h"
+#include "ft-window.h"
+
+static char *sample_path;
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static FtWindow *
+load_sample (void)
+{
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+
+  reset_settings ();
+  window = ft_test_load_window (sample_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ft_window_get_trace (window));
+  return window;
+}
+
+static guint
+n_rows (FtWindow *window)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (ft_call_view_get_tree_model (ft_window_get_call_view (window))));
+}
+
+static char *
+row_title (FtWindow *window,
+           guint     position)
+{
+  GListModel *tree = G_LIST_MODEL (ft_call_view_get_tree_model (ft_window_get_call_view (window)));
+  g_autoptr(GtkTreeListRow) list_row = g_list_model_get_item (tree, position);
+  g_autoptr(FtCallRow) row = gtk_tree_list_row_get_item (list_row);
+
+  return ft_call_row_dup_title (row);
+}
+
+static void
+reveal_id (FtWindow *window,
+           gint64    id)
+{
+  FtTrace *trace = ft_window_get_trace (window);
+
+  g_assert_true (ft_call_view_reveal (ft_window_get_call_view (window), ft_test_node_by_id (trace, id)));
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+}
+
+static void
+test_welcome (void)
+{
+  FtWindow *window;
+
+  reset_settings ();
+  window = ft_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+
+  g_assert_null (ft_window_get_trace (window));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"))));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_load_selects_first_call (void)
+{
+  FtWindow *window = load_sample ();
+  FtDetailPane *pane = ft_window_get_detail_pane (window);
+  g_autofree char *first = row_title (window, 0);
+  g_autofree char *second = row_title (window, 1);
+
+  /* The root opens one level: the script and its four calls. */
+  g_assert_cmpuint (n_rows (window), ==, 5);
+  g_assert_cmpstr (first, ==, "shop.py");
+  g_assert_cmpstr (second, ==, "Cart.__init__");
+  g_assert_cmpint (ft_test_selected_id (window), ==, 0);
+  g_assert_nonnull (ft_detail_pane_get_row (pane));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (pane), "shop.py"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ft_test_find_label (GTK_WIDGET (window), "Cart.__init__"))));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_expand_collapse (void)
+{
+  FtWindow *window = load_sample ();
+  GListModel *tree = G_LIST_MODEL (ft_call_view_get_tree_model (ft_window_get_call_view (window)));
+  g_autoptr(GtkTreeListRow) add_row = g_list_model_get_item (tree, 2);
+
+  /* Cart.add has one child (<listcomp>) */
+  g_assert_true (gtk_tree_list_row_is_expandable (add_row));
+  gtk_tree_list_row_set_expanded (add_row, TRUE);
+  g_assert_cmpuint (n_rows (window), ==, 6);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.expand-all", NULL);
+  g_assert_cmpuint (n_rows (window), ==, 9);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "load_config"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.collapse-all", NULL);
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  ft_test_destroy_window (window);
+}
+
+static void
+test_search_reveals_match (void)
+{
+  FtWindow *window = load_sample ();
+  FtTrace *trace = ft_window_get_trace (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.collapse-all", NULL);
+  ft_window_search (window, "price_of");
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 1);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 4);
+  /* Its ancestors (root, Cart.add, <listcomp>) were expanded. */
+  g_assert_true (ft_test_node_row_expanded (window, ft_test_node_by_id (trace, 0)));
+  g_assert_true (ft_test_node_row_expanded (window, ft_test_node_by_id (trace, 2)));
+  g_assert_true (ft_test_node_row_expanded (window, ft_test_node_by_id (trace, 3)));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "1/1"));
+  /* The match is drawn highlighted. */
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (GTK_WIDGET (ft_test_find_label (GTK_WIDGET (window), "price_of"))),
+                                           "search-current"));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_search_next_previous (void)
+{
+  FtWindow *window = load_sample ();
+  g_autofree char *count = NULL;
+  guint n;
+
+  /* Values are searched too: "A1" is only in inputs. */
+  ft_window_search (window, "A1");
+  n = ft_window_get_n_matches (window);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search-next", NULL);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 4);
+  ft_test_wait_frames (GTK_WIDGET (window), 1);
+  count = g_strdup_printf ("2/%u", n);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), count));
+
+  /* Past the last match it wraps to the first, and back. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search-next", NULL);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search-previous", NULL);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 4);
+
+  /* Errors are searched. */
+  ft_window_search (window, "KeyError");
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 2);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 7);
+
+  ft_window_search (window, "no-such-thing-anywhere");
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 0);
+  ft_test_wait_frames (GTK_WIDGET (window), 1);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "No matches"));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_details_filled (void)
+{
+  FtWindow *window = load_sample ();
+  GtkWidget *pane = GTK_WIDGET (ft_window_get_detail_pane (window));
+  g_autofree char *size = g_format_size (1500000);
+  g_autofree char *rss_diff = g_strdup_printf ("+%s", size);
+
+  reveal_id (window, 2);
+  g_assert_nonnull (ft_test_find_label (pane, "Cart.add"));
+  g_assert_nonnull (ft_test_find_label (pane, "shop.py::shop.py"));
+  g_assert_nonnull (ft_test_find_label (pane, "shop.cart"));
+  g_assert_nonnull (ft_test_find_label (pane, "Cart"));
+  g_assert_nonnull (ft_test_find_label (pane, "140001"));
+  g_assert_nonnull (ft_test_find_label (pane, "shop/cart.py:20"));
+  g_assert_nonnull (ft_test_find_label (pane, "1.5 ms"));
+  /* Inputs and output as JSON rows */
+  g_assert_nonnull (ft_test_find_label (pane, "item"));
+  g_assert_nonnull (ft_test_find_label (pane, "qty"));
+  g_assert_nonnull (ft_test_find_label (pane, "19.5"));
+  /* qty went from 2 to 3: marked as changed, and only it. */
+  g_assert_nonnull (ft_test_find_label (pane, "changed"));
+  /* Memory before/after with the difference */
+  g_assert_nonnull (ft_test_find_label (pane, "Resident (RSS)"));
+  g_assert_nonnull (ft_test_find_label (pane, rss_diff));
+
+  reveal_id (window, 7);
+  g_assert_nonnull (ft_test_find_label (pane, "KeyError"));
+  g_assert_nonnull (ft_test_find_label (pane, "KeyError('config')"));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_changed_inputs_counted (void)
+{
+  FtWindow *window = load_sample ();
+  GtkWidget *pane = GTK_WIDGET (ft_window_get_detail_pane (window));
+  g_autoptr(GPtrArray) labels = NULL;
+  guint changed = 0;
+
+  reveal_id (window, 2);
+  labels = ft_test_collect_labels (pane);
+  for (guint i = 0; i < labels->len; i++)
+    changed += g_strcmp0 (gtk_label_get_text (labels->pdata[i]), "changed") == 0;
+  g_assert_cmpuint (changed, ==, 1);
+  ft_test_destroy_window (window);
+}
+
+static void
+test_markup_shown_literally (void)
+{
+  FtWindow *window = load_sample ();
+  GtkWidget *pane = GTK_WIDGET (ft_window_get_detail_pane (window));
+  GtkLabel *label;
+
+  reveal_id (window, 1);
+  label = ft_test_find_label (pane, "ana <b>&amp; co</b>");
+  g_assert_nonnull (label);
+  g_assert_false (gtk_label_get_use_markup (label));
+  g_assert_cmpstr (gtk_label_get_label (label), ==, "ana <b>&amp; co</b>");
+  ft_test_destroy_window (window);
+}
+
+static void
+test_copy_value (void)
+{
+  FtWindow *window = load_sample ();
+  GtkWidget *pane = GTK_WIDGET (ft_window_get_detail_pane (window));
+  GtkWidget *view;
+  GdkContentProvider *content;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+
+  reveal_id (window, 1);
+  view = gtk_widget_get_ancestor (GTK_WIDGET (ft_test_find_label (pane, "owner")), FT_TYPE_JSON_VIEW);
+  g_assert_nonnull (view);
+  g_assert_true (ft_json_view_copy_row (FT_JSON_VIEW (view), 0));
+
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (pane));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_value_get_string (&value), ==, "ana <b>&amp; co</b>");
+  ft_test_destroy_window (window);
+}
+
+static void
+test_hide_internals (void)
+{
+  FtWindow *window = load_sample ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FtTrace *trace = ft_window_get_trace (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.expand-all", NULL);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "<listcomp>"));
+  g_assert_cmpuint (n_rows (window), ==, 9);
+
+  /* <listcomp> disappears; price_of takes its place under Cart.add. */
+  g_settings_set_boolean (settings, "hide-internals", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.expand-all", NULL);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_null (ft_test_find_label (GTK_WIDGET (window), "<listcomp>"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "price_of"));
+  /* __init__ is a dunder method: hidden too. */
+  g_assert_null (ft_test_find_label (GTK_WIDGET (window), "Cart.__init__"));
+  g_assert_cmpuint (n_rows (window), ==, 7);
+
+  /* Revealing still works through the hidden frame. */
+  ft_window_search (window, "price_of");
+  g_assert_cmpint (ft_test_selected_id (window), ==, 4);
+  g_assert_true (ft_test_node_row_expanded (window, ft_test_node_by_id (trace, 2)));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_group_by_instance (void)
+{
+  FtWindow *window = load_sample ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *group = NULL;
+  g_autofree char *payment = NULL;
+  GListModel *tree;
+  g_autoptr(GtkTreeListRow) group_row = NULL;
+
+  g_settings_set_boolean (settings, "group-by-instance", TRUE);
+  /* The selection (the root) is kept and its children are now groups. */
+  g_assert_cmpint (ft_test_selected_id (window), ==, 0);
+  tree = G_LIST_MODEL (ft_call_view_get_tree_model (ft_window_get_call_view (window)));
+  g_autoptr(GtkTreeListRow) root = g_list_model_get_item (tree, 0);
+  gtk_tree_list_row_set_expanded (root, TRUE);
+  g_assert_cmpuint (n_rows (window), ==, 3);
+  group = row_title (window, 1);
+  payment = row_title (window, 2);
+  g_assert_cmpstr (group, ==, "Cart#140001");
+  g_assert_cmpstr (payment, ==, "Payment#140777");
+
+  group_row = g_list_model_get_item (tree, 1);
+  gtk_tree_list_row_set_expanded (group_row, TRUE);
+  g_assert_cmpuint (n_rows (window), ==, 6);
+
+  /* A search reveals a call inside its group. */
+  ft_window_search (window, "apply_tax");
+  g_assert_cmpint (ft_test_selected_id (window), ==, 6);
+  ft_test_destroy_window (window);
+}
+
+static void
+test_show_empty_values (void)
+{
+  FtWindow *window = load_sample ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *pane = GTK_WIDGET (ft_window_get_detail_pane (window));
+
+  /* Cart.total has no inputs: hidden unless asked for. */
+  reveal_id (window, 5);
+  g_assert_null (ft_test_find_label (pane, "Inputs"));
+  g_assert_nonnull (ft_test_find_label (pane, "Output"));
+  g_settings_set_boolean (settings, "show-empty-values", TRUE);
+  g_assert_nonnull (ft_test_find_label (pane, "Inputs"));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_badges_toggle (void)
+{
+  FtWindow *window = load_sample ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *size = g_format_size (1500000);
+  g_autofree char *rss_badge = g_strdup_printf ("RSS +%s", size);
+  GtkLabel *badge;
+
+  g_settings_set_boolean (settings, "badge-duration", TRUE);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  /* The duration badge (Cart.add) besides the duration column */
+  badge = ft_test_find_label (GTK_WIDGET (ft_window_get_call_view (window)), rss_badge);
+  g_assert_nonnull (badge);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (ft_window_get_call_view (window)), "KeyError"));
+
+  /* One badge off */
+  g_settings_set_boolean (settings, "badge-memory", FALSE);
+  ft_test_wait_frames (GTK_WIDGET (window), 1);
+  g_assert_null (ft_test_find_label (GTK_WIDGET (ft_window_get_call_view (window)), rss_badge));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (ft_window_get_call_view (window)), "KeyError"));
+
+  /* All off at once */
+  g_settings_set_boolean (settings, "show-badges", FALSE);
+  ft_test_wait_frames (GTK_WIDGET (window), 1);
+  g_assert_null (ft_test_find_label (GTK_WIDGET (ft_window_get_call_view (window)), "KeyError"));
+  g_assert_cmpuint (ft_call_view_get_badges (ft_window_get_call_view (window)), ==, FT_BADGE_NONE);
+  ft_test_destroy_window (window);
+}
+
+static void
+test_open_panels (void)
+{
+  FtWindow *window = load_sample ();
+  FtTrace *trace = ft_window_get_trace (window);
+  GList *toplevels;
+  guint n_panels = 0;
+
+  reveal_id (window, 5);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-panel", NULL);
+  reveal_id (window, 7);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-panel", NULL);
+
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (FT_IS_PANEL_WINDOW (l->data))
+      {
+        FtPanelWindow *panel = l->data;
+        FtNodeId node = ft_panel_window_get_node (panel);
+        GtkTreeListModel *tree = ft_call_view_get_tree_model (ft_panel_window_get_call_view (panel));
+
+        g_assert_true (node == ft_test_node_by_id (trace, 5) || node == ft_test_node_by_id (trace, 7));
+        /* The panel shows the call and its calls, nothing else. */
+        g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 2);
+        n_panels++;
+        gtk_window_destroy (GTK_WINDOW (panel));
+      }
+  g_list_free (toplevels);
+
+  g_assert_cmpuint (n_panels, ==, 2);
+  ft_test_destroy_window (window);
+}
+
+static void
+test_salvaged_trace_banner (void)
+{
+  /* The run was killed inside Cart.add: the file stops mid-way. */
+  g_autofree char *path = ft_test_write_file ("truncated.json", ft_test_sample_trace, 1200);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+  g_autoptr(GPtrArray) labels = NULL;
+  gboolean found = FALSE;
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ft_trace_is_salvaged (ft_window_get_trace (window)));
+
+  labels = ft_test_collect_labels (GTK_WIDGET (window));
+  for (guint i = 0; i < labels->len; i++)
+    found |= strstr (gtk_label_get_text (labels->pdata[i]), "did not end") != NULL;
+  g_assert_true (found);
+  ft_test_destroy_window (window);
+}
+
+static void
+test_malformed_trace_error (void)
+{
+  g_autofree char *path = ft_test_write_file ("broken.json", "{\"not\": \"a trace\"}", -1);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "broken.json"));
+  g_assert_null (ft_window_get_trace (window));
+  /* Back on the welcome page */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"))));
+  ft_test_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  ft_test_init (&argc, &argv);
+  sample_path = ft_test_write_file ("sample.json", ft_test_sample_trace, -1);
+
+  g_test_add_func ("/flowtrace/window/welcome", test_welcome);
+  g_test_add_func ("/flowtrace/window/load-selects-first-call", test_load_selects_first_call);
+  g_test_add_func ("/flowtrace/window/expand-collapse", test_expand_collapse);
+  g_test_add_func ("/flowtrace/window/search-reveals-match", test_search_reveals_match);
+  g_test_add_func ("/flowtrace/window/search-next-previous", test_search_next_previous);
+  g_test_add_func ("/flowtrace/window/details-filled", test_details_filled);
+  g_test_add_func ("/flowtrace/window/changed-inputs", test_changed_inputs_counted);
+  g_test_add_func ("/flowtrace/window/markup-shown-literally", test_markup_shown_literally);
+  g_test_add_func ("/flowtrace/window/copy-value", test_copy_value);
+  g_test_add_func ("/flowtrace/window/hide-internals", test_hide_internals);
+  g_test_add_func ("/flowtrace/window/group-by-instance", test_group_by_instance);
+  g_test_add_func ("/flowtrace/window/show-empty-values", test_show_empty_values);
+  g_test_add_func ("/flowtrace/window/badges", test_badges_toggle);
+  g_test_add_func ("/flowtrace/window/panels", test_open_panels);
+  g_test_add_func ("/flowtrace/window/salvage-banner", test_salvaged_trace_banner);
+  g_test_add_func ("/flowtrace/window/malformed", test_malformed_trace_error);
+
+  status = g_test_run ();
+  g_free (sample_path);
+  return status;
+}
