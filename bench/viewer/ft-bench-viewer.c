@@ -69,7 +69,7 @@ main (int    argc,
   g_autoptr(GFile) file = NULL;
   g_autoptr(FtTrace) trace = NULL;
   g_autoptr(GTimer) timer = g_timer_new ();
-  const char *needles[] = { NULL, NULL, NULL, NULL };
+  const char *needles[8] = { NULL, };
   gboolean dump = FALSE;
   guint n_needles = 0;
   const char *path = NULL;
@@ -78,7 +78,7 @@ main (int    argc,
     {
       if (strcmp (argv[i], "--dump") == 0)
         dump = TRUE;
-      else if (strcmp (argv[i], "--search") == 0 && i + 1 < argc && n_needles < 3)
+      else if (strcmp (argv[i], "--search") == 0 && i + 1 < argc && n_needles < G_N_ELEMENTS (needles))
         needles[n_needles++] = argv[++i];
       else
         path = argv[i];

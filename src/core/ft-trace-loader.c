@@ -108,6 +108,7 @@ typedef struct
   guint8  output_nonnull;
   guint8  has_kind;
   guint8  has_identity;   /* "id" or "callable" seen */
+  guint64 value_start;    /* where the current member's value began */
 } OpenNode;
 
 typedef struct
@@ -933,8 +934,7 @@ node_scalar (Parser  *p,
           else
             {
               node->start_ns = v;
-              node->priv |= FT_PRIV_HAS_START;
-            }
+                }
         }
       else if (tok == T_STRING && f == F_INSTANCE_ID)
         {
@@ -956,7 +956,6 @@ node_scalar (Parser  *p,
       if (tok == T_NUMBER)
         {
           node->duration_ms = token_double (p);
-          node->priv |= FT_PRIV_HAS_DURATION;
         }
       else if (tok != T_NULL)
         return fail_type (p, error, "duration_ms", N_("a number or null"));
@@ -992,6 +991,47 @@ node_scalar (Parser  *p,
       break;
     }
   return TRUE;
+}
+
+/* A member of the innermost open node ended at `end`.  Keeps where the
+ * values are so search can tell a value from a key without reparsing. */
+static void
+member_done (Parser  *p,
+             Field    f,
+             guint64  end)
+{
+  OpenNode *o = &p->open[p->n_open - 1];
+  FtNode *node = &p->trace->nodes[o->index];
+  guint64 base, rel, len;
+  gboolean in_tail;
+  int k;
+
+  o->last_member_end = end;
+
+  switch (f)
+    {
+    case F_INPUTS: k = FT_VALUE_INPUTS; break;
+    case F_INPUTS_AFTER: k = FT_VALUE_INPUTS_AFTER; break;
+    case F_OUTPUT: k = FT_VALUE_OUTPUT; break;
+    default: return;
+    }
+
+  in_tail = o->calls_key_off != 0 && o->value_start > o->calls_key_off;
+  base = in_tail ? node->tail_off : node->head_off;
+  rel = o->value_start - base;
+  len = end - o->value_start;
+  if (rel > G_MAXUINT16 || len > G_MAXUINT16)
+    {
+      node->priv |= FT_PRIV_RANGES_UNKNOWN;
+      return;
+    }
+  node->vr_start[k] = rel;
+  node->vr_len[k] = len;
+  node->vr_info |= 1 << k;
+  if (in_tail)
+    node->vr_info |= 1 << (3 + k);
+  else
+    node->vr_info &= ~(1 << (3 + k));
 }
 
 /* ---------------------------------------------------------------- grammar */
@@ -1055,6 +1095,7 @@ begin_value (Parser  *p,
 
   /* a member of a node */
   f = top->field;
+  p->open[p->n_open - 1].value_start = p->tok_off;
   if (tok == T_LBRACE || tok == T_LBRACK)
     {
       OpenNode *o = &p->open[p->n_open - 1];
@@ -1094,7 +1135,7 @@ begin_value (Parser  *p,
 
   if (!node_scalar (p, f, tok, error))
     return FALSE;
-  p->open[p->n_open - 1].last_member_end = p->base + p->pos;
+  member_done (p, f, p->base + p->pos);
   return TRUE;
 }
 
@@ -1132,7 +1173,7 @@ end_container (Parser  *p,
 
   top = &p->frames[p->n_frames - 1];
   if (top->role == ROLE_NODE)
-    p->open[p->n_open - 1].last_member_end = end;
+    member_done (p, top->field, end);
   return TRUE;
 }
 

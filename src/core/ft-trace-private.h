@@ -28,11 +28,19 @@ enum
 {
   FT_PRIV_HAS_CALLS    = 1 << 0,  /* the object has a "calls" member: head + tail */
   FT_PRIV_SYNTH_CLOSE  = 1 << 1,  /* salvage closed it: its text lacks the final '}' */
-  FT_PRIV_HAS_START    = 1 << 2,
-  FT_PRIV_HAS_DURATION = 1 << 3,
+  FT_PRIV_RANGES_UNKNOWN = 1 << 2, /* a value range did not fit vr_*: scan the slices */
 };
 
-/* One call.  Plain data, ~112 bytes; children live in FtTrace.children. */
+/* Value ranges kept for search: inputs, inputs_after, output. */
+enum
+{
+  FT_VALUE_INPUTS,
+  FT_VALUE_INPUTS_AFTER,
+  FT_VALUE_OUTPUT,
+  FT_N_VALUES
+};
+
+/* One call.  Plain data, 128 bytes; children live in FtTrace.children. */
 typedef struct
 {
   guint64 head_off;       /* file offset of '{' */
@@ -52,7 +60,9 @@ typedef struct
   guint8  kind;
   guint8  flags;
   guint8  priv;
-  guint8  reserved;
+  guint8  vr_info;              /* bit k: value k present; bit 3+k: it is in the tail */
+  guint16 vr_start[FT_N_VALUES]; /* relative to head_off, or tail_off when in the tail */
+  guint16 vr_len[FT_N_VALUES];
 } FtNode;
 
 struct _FtTrace

@@ -115,6 +115,7 @@ typedef struct
   guint64       chunk_base;
   gsize         chunk_len;
 
+  guint   cursor;           /* node of the last hit */
   guint32 cached;           /* node whose ranges are below */
   Range   ranges[MAX_RANGES];
   guint   n_ranges;
@@ -223,6 +224,21 @@ cache_node (ValueScan *vs,
     return;
   vs->cached = node;
   vs->n_ranges = 0;
+
+  if (!(n->priv & FT_PRIV_RANGES_UNKNOWN))
+    {
+      /* the loader kept them */
+      for (guint k = 0; k < FT_N_VALUES; k++)
+        if (n->vr_info & (1 << k))
+          {
+            guint64 base = (n->vr_info & (1 << (3 + k))) ? n->tail_off : n->head_off;
+            vs->ranges[vs->n_ranges++] = (Range) { base + n->vr_start[k],
+                                                   base + n->vr_start[k] + n->vr_len[k] };
+          }
+      return;
+    }
+
+  /* a value over 64 KiB: find them in the text */
   load_slice_ranges (vs, n->head_off, n->head_len, 0);
   if (n->priv & FT_PRIV_HAS_CALLS)
     load_slice_ranges (vs, n->tail_off, n->tail_len, 1);
@@ -233,10 +249,25 @@ cache_node (ValueScan *vs,
 static guint32
 node_at (FtTrace *t,
          guint64  off,
+         guint   *cursor,
          guint64 *slice_end)
 {
   guint lo = 0, hi = t->n_nodes;
   guint32 n;
+
+  /* hits come in file order: gallop forward from the last one */
+  if (*cursor < t->n_nodes && t->nodes[*cursor].head_off <= off)
+    {
+      guint step = 1;
+
+      lo = *cursor;
+      while (lo + step < t->n_nodes && t->nodes[lo + step].head_off <= off)
+        {
+          lo += step;
+          step *= 2;
+        }
+      hi = MIN (lo + step, t->n_nodes);
+    }
 
   /* last node whose '{' is at or before off (heads are in file order) */
   while (lo < hi)
@@ -251,6 +282,7 @@ node_at (FtTrace *t,
     return FT_NODE_NONE;
 
   n = lo - 1;
+  *cursor = n;
   if (off < t->nodes[n].head_off + t->nodes[n].head_len)
     {
       *slice_end = t->nodes[n].head_off + t->nodes[n].head_len;
@@ -278,7 +310,7 @@ check_hit (ValueScan *vs,
 {
   guint64 off = vs->chunk_base + i;
   guint64 slice_end = 0;
-  guint32 node = node_at (vs->trace, off, &slice_end);
+  guint32 node = node_at (vs->trace, off, &vs->cursor, &slice_end);
 
   if (node == FT_NODE_NONE)
     return i + 1;
@@ -357,49 +389,106 @@ scan_chunk (ValueScan    *vs,
     }
 }
 
+typedef struct
+{
+  FtTrace      *trace;
+  GPtrArray    *needles;      /* lowered */
+  gsize         max_len;
+  guint64       start;        /* hits starting in [start, end) */
+  guint64       end;
+  guint8       *marks;
+  GCancellable *cancellable;
+} ScanJob;
+
+/* Scans one part of the file for every needle, a chunk at a time. */
+static gpointer
+scan_job (gpointer data)
+{
+  ScanJob *job = data;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree guint8 *buf = NULL;
+  gsize overlap = job->max_len - 1;
+  ValueScan vs = { 0 };
+
+  stream = G_INPUT_STREAM (g_file_read (job->trace->file, job->cancellable, NULL));
+  if (stream == NULL ||
+      !g_seekable_seek (G_SEEKABLE (stream), job->start, G_SEEK_SET, job->cancellable, NULL))
+    return NULL;
+
+  buf = g_malloc (scan_chunk_size + overlap);
+  vs.trace = job->trace;
+  vs.marks = job->marks;
+  vs.chunk = buf;
+  vs.cached = FT_NODE_NONE;
+  vs.chunk_base = job->start;
+
+  while (vs.chunk_base < job->end)
+    {
+      gsize want = MIN (scan_chunk_size, job->end - vs.chunk_base) + overlap;
+      gsize have = vs.chunk_len > 0 ? overlap : 0;
+      gsize got = 0, limit;
+
+      if (!g_input_stream_read_all (stream, buf + have, want - have, &got, job->cancellable, NULL))
+        return NULL;
+      vs.chunk_len = have + got;
+      if (vs.chunk_len == 0)
+        break;
+
+      /* hits starting in the overlap belong to the next chunk */
+      limit = MIN (vs.chunk_len, MIN (scan_chunk_size, job->end - vs.chunk_base));
+      for (guint k = 0; k < job->needles->len; k++)
+        {
+          const char *needle = job->needles->pdata[k];
+          vs.cursor = 0;
+          scan_chunk (&vs, buf, vs.chunk_len, limit, (const guint8 *) needle, strlen (needle));
+        }
+      if (vs.chunk_len < want || g_cancellable_is_cancelled (job->cancellable))
+        break;
+
+      memmove (buf, buf + vs.chunk_len - overlap, overlap);
+      vs.chunk_base += vs.chunk_len - overlap;
+      vs.cached = FT_NODE_NONE;
+    }
+  return NULL;
+}
+
+/* Two halves on two threads: reading from the page cache and matching
+ * are both CPU-bound. */
 static void
 search_values (FtTrace      *self,
-               const char   *needle,
+               GPtrArray    *needles,
                guint8       *marks,
                GCancellable *cancellable)
 {
-  g_autoptr(GInputStream) stream = NULL;
-  g_autofree guint8 *buf = NULL;
-  g_autofree char *lowered = g_ascii_strdown (needle, -1);
-  gsize nlen = strlen (lowered);
-  gsize have = 0;
-  ValueScan vs = { 0 };
+  guint n_jobs = MIN (2, MAX (1, g_get_num_processors ()));
+  ScanJob jobs[2];
+  GThread *threads[2] = { NULL, NULL };
+  gsize max_len = 0;
 
-  stream = G_INPUT_STREAM (g_file_read (self->file, cancellable, NULL));
-  if (stream == NULL)
-    return;
+  for (guint k = 0; k < needles->len; k++)
+    max_len = MAX (max_len, strlen (needles->pdata[k]));
+  if (self->file_size < 4 * scan_chunk_size)
+    n_jobs = 1;
 
-  buf = g_malloc (scan_chunk_size + nlen);
-  vs.trace = self;
-  vs.marks = marks;
-  vs.chunk = buf;
-  vs.cached = FT_NODE_NONE;
-
-  for (;;)
+  for (guint j = 0; j < n_jobs; j++)
     {
-      gsize got = 0;
-      gboolean eof;
+      jobs[j] = (ScanJob) { self, needles, max_len,
+                            self->file_size * j / n_jobs, self->file_size * (j + 1) / n_jobs,
+                            j == 0 ? marks : g_malloc0 (self->n_nodes), cancellable };
+      if (j > 0)
+        threads[j] = g_thread_try_new ("ft-search", scan_job, &jobs[j], NULL);
+      if (j > 0 && threads[j] == NULL)
+        scan_job (&jobs[j]);
+    }
+  scan_job (&jobs[0]);
 
-      if (!g_input_stream_read_all (stream, buf + have, scan_chunk_size + nlen - have, &got, cancellable, NULL))
-        return;
-      vs.chunk_len = have + got;
-      eof = vs.chunk_len < scan_chunk_size + nlen;
-
-      /* candidates starting in the last nlen-1 bytes are rescanned with the next chunk */
-      scan_chunk (&vs, buf, vs.chunk_len,
-                  eof ? vs.chunk_len : vs.chunk_len - (nlen - 1),
-                  (const guint8 *) lowered, nlen);
-      if (eof || g_cancellable_is_cancelled (cancellable))
-        return;
-
-      have = nlen - 1;
-      memmove (buf, buf + vs.chunk_len - have, have);
-      vs.chunk_base += vs.chunk_len - have;
+  for (guint j = 1; j < n_jobs; j++)
+    {
+      if (threads[j] != NULL)
+        g_thread_join (threads[j]);
+      for (guint i = 0; i < self->n_nodes; i++)
+        marks[i] |= jobs[j].marks[i];
+      g_free (jobs[j].marks);
     }
 }
 
@@ -447,13 +536,16 @@ ft_trace_search (FtTrace       *self,
     search_strings (self, needle, flags, marks);
   if (flags & FT_SEARCH_VALUES)
     {
-      search_values (self, needle, marks, cancellable);
+      g_autoptr(GPtrArray) needles = g_ptr_array_new_with_free_func (g_free);
+
+      g_ptr_array_add (needles, g_ascii_strdown (needle, -1));
       /* files written with ensure_ascii (the original tool) hold \uXXXX */
       if (!is_ascii (needle))
         {
           g_autofree char *escaped = ascii_escape (needle);
-          search_values (self, escaped, marks, cancellable);
+          g_ptr_array_add (needles, g_ascii_strdown (escaped, -1));
         }
+      search_values (self, needles, marks, cancellable);
     }
 
   if (g_cancellable_is_cancelled (cancellable))
