@@ -97,8 +97,6 @@ badge_new (GtkWidget  *box,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
   gtk_widget_add_css_class (label, "badge");
   gtk_widget_add_css_class (label, css_class);
   gtk_box_append (GTK_BOX (box), label);
@@ -129,6 +127,10 @@ on_call_setup_cb (FtCallView               *self,
   cell->duration = badge_new (cell->box, "duration");
   cell->error = badge_new (cell->box, "error-badge");
   cell->caller = badge_new (cell->box, "caller");
+  /* Only the caller can be long; the others are a few characters. */
+  gtk_label_set_ellipsize (cell->caller, PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_width_chars (cell->caller, 8);
+  gtk_label_set_max_width_chars (cell->caller, 32);
   cell->memory = badge_new (cell->box, "memory");
 
   gtk_tree_expander_set_child (cell->expander, cell->box);

@@ -287,8 +287,9 @@ fill_values (FtDetailPane *self)
   FtNodeDetail *d = self->detail;
 
   show_value (self, self->inputs_section, self->inputs_view, d ? d->inputs : NULL, NULL);
-  /* Inputs after the call only matter where they could differ. */
-  if (d != NULL && d->inputs_after != NULL && !is_empty (d->inputs_after))
+  /* Inputs after the call are shown when the call changed them. */
+  if (d != NULL && d->inputs_after != NULL && !is_empty (d->inputs_after)
+      && (d->inputs == NULL || !json_node_equal (d->inputs, d->inputs_after)))
     show_value (self, self->inputs_after_section, self->inputs_after_view,
                 d->inputs_after, d->inputs);
   else

@@ -155,7 +155,7 @@ update_banner (FtWindow *self)
 
   if (self->trace != NULL && ft_trace_is_salvaged (self->trace))
     text = g_strdup_printf ("%s %s", ft_trace_get_salvage_message (self->trace),
-                            _("The traced run did not end: calls still open when the file stopped are marked as unfinished."));
+                            _("Calls still open when the file stopped are marked as unfinished."));
   else if (self->trace != NULL && !ft_trace_is_complete (self->trace))
     text = g_strdup (_("The traced run did not end cleanly: calls that never returned are marked as unfinished."));
 

@@ -73,6 +73,21 @@ remove_tmp_dir (void)
   g_file_delete (dir, NULL, NULL);
 }
 
+/* What FtApplication gets from its resource base path: the stylesheet
+ * and the icons.  Tests make windows without the application. */
+static void
+load_app_resources (void)
+{
+  GtkCssProvider *css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/io/github/flowtrace/FlowTrace/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/flowtrace/FlowTrace/icons");
+  g_object_unref (css);
+}
+
 void
 ft_test_init (int    *argc,
               char ***argv)
@@ -89,6 +104,7 @@ ft_test_init (int    *argc,
   gtk_init ();
   adw_init ();
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  load_app_resources ();
 }
 
 char *
@@ -251,4 +267,36 @@ void
 ft_test_destroy_window (gpointer window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* With FT_SHOTS_DIR set, saves what @window shows as NAME.png there, so
+ * that a person can look at each screen the tests reach. */
+void
+ft_test_save_shot (GtkWidget  *window,
+                   const char *name)
+{
+  const char *dir = g_getenv ("FT_SHOTS_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+
+  ft_test_wait_frames (window, 20);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
 }

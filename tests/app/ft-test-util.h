@@ -34,5 +34,7 @@ gint64     ft_test_selected_id      (FtWindow    *window);
 gboolean   ft_test_node_row_expanded (FtWindow   *window,
                                       FtNodeId    node);
 void       ft_test_destroy_window   (gpointer     window);
+void       ft_test_save_shot        (GtkWidget   *window,
+                                     const char  *name);
 
 G_END_DECLS

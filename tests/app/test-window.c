@@ -81,6 +81,7 @@ test_welcome (void)
   ft_test_wait_frames (GTK_WIDGET (window), 2);
 
   g_assert_null (ft_window_get_trace (window));
+  ft_test_save_shot (GTK_WIDGET (window), "welcome");
   g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"))));
   ft_test_destroy_window (window);
@@ -144,6 +145,7 @@ test_search_reveals_match (void)
   g_assert_true (ft_test_node_row_expanded (window, ft_test_node_by_id (trace, 2)));
   g_assert_true (ft_test_node_row_expanded (window, ft_test_node_by_id (trace, 3)));
   g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "1/1"));
+  ft_test_save_shot (GTK_WIDGET (window), "search");
   /* The match is drawn highlighted. */
   g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (GTK_WIDGET (ft_test_find_label (GTK_WIDGET (window), "price_of"))),
                                            "search-current"));
@@ -212,8 +214,10 @@ test_details_filled (void)
   /* Memory before/after with the difference */
   g_assert_nonnull (ft_test_find_label (pane, "Resident (RSS)"));
   g_assert_nonnull (ft_test_find_label (pane, rss_diff));
+  ft_test_save_shot (GTK_WIDGET (window), "details-inputs-memory");
 
   reveal_id (window, 7);
+  ft_test_save_shot (GTK_WIDGET (window), "details-error");
   g_assert_nonnull (ft_test_find_label (pane, "KeyError"));
   g_assert_nonnull (ft_test_find_label (pane, "KeyError('config')"));
   ft_test_destroy_window (window);
@@ -247,6 +251,7 @@ test_markup_shown_literally (void)
   g_assert_nonnull (label);
   g_assert_false (gtk_label_get_use_markup (label));
   g_assert_cmpstr (gtk_label_get_label (label), ==, "ana <b>&amp; co</b>");
+  ft_test_save_shot (GTK_WIDGET (window), "markup-literal");
   ft_test_destroy_window (window);
 }
 
@@ -328,6 +333,7 @@ test_group_by_instance (void)
   group_row = g_list_model_get_item (tree, 1);
   gtk_tree_list_row_set_expanded (group_row, TRUE);
   g_assert_cmpuint (n_rows (window), ==, 6);
+  ft_test_save_shot (GTK_WIDGET (window), "group-by-instance");
 
   /* A search reveals a call inside its group. */
   ft_window_search (window, "apply_tax");
@@ -405,6 +411,8 @@ test_open_panels (void)
         g_assert_true (node == ft_test_node_by_id (trace, 5) || node == ft_test_node_by_id (trace, 7));
         /* The panel shows the call and its calls, nothing else. */
         g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 2);
+        if (node == ft_test_node_by_id (trace, 7))
+          ft_test_save_shot (GTK_WIDGET (panel), "panel");
         n_panels++;
         gtk_window_destroy (GTK_WINDOW (panel));
       }
@@ -428,10 +436,20 @@ test_salvaged_trace_banner (void)
   window = ft_test_load_window (path, &error);
   g_assert_no_error (error);
   g_assert_true (ft_trace_is_salvaged (ft_window_get_trace (window)));
+  ft_test_save_shot (GTK_WIDGET (window), "salvaged");
 
+  /* The banner carries the loader's count of recovered calls and says
+   * that the run did not end. */
+  g_assert_nonnull (strstr (ft_trace_get_salvage_message (ft_window_get_trace (window)), "3 calls"));
   labels = ft_test_collect_labels (GTK_WIDGET (window));
   for (guint i = 0; i < labels->len; i++)
-    found |= strstr (gtk_label_get_text (labels->pdata[i]), "did not end") != NULL;
+    {
+      const char *text = gtk_label_get_text (labels->pdata[i]);
+
+      found |= strstr (text, ft_trace_get_salvage_message (ft_window_get_trace (window))) != NULL
+            && strstr (text, "did not end") != NULL
+            && gtk_widget_get_mapped (labels->pdata[i]);
+    }
   g_assert_true (found);
   ft_test_destroy_window (window);
 }
