@@ -1,0 +1,651 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * ft-capture.c: bounded, safe capture of Python values as JSON.
+ *
+ * JSON-native where faithful; everything else bounded and marked with a
+ * {"$truncated": REASON, ...} object (docs/trace-format.md).  Python code
+ * run here (repr, iteration) runs with recording off for the thread and
+ * its exceptions are swallowed into a marker.
+ */
+#include "ft-private.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <unistd.h>
+
+#define FT_MAX_ANC (FT_MAX_DEPTH + 2)
+
+static inline uint64_t
+out_pos(FtThread *t)
+{
+    return t->flushed + t->len;
+}
+
+static void
+put_type_name(FtThread *t, PyObject *v)
+{
+    const char *name = Py_TYPE(v)->tp_name;
+
+    ft_put_cstr(t, name, strlen(name));
+}
+
+/* Swallow the pending exception; a swallowed Ctrl-C is re-armed so the
+ * program still sees it at its next check. */
+static void
+swallow_error(void)
+{
+    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+        PyErr_Clear();
+        PyErr_SetInterrupt();
+        return;
+    }
+    PyErr_Clear();
+}
+
+static void
+put_marker_error(FtThread *t, PyObject *v)
+{
+    PyObject *type, *value, *tb;
+    const char *ename = "?";
+
+    PyErr_Fetch(&type, &value, &tb);
+    if (type != NULL && PyType_Check(type)) {
+        ename = ((PyTypeObject *)type)->tp_name;
+    }
+    FT_PUTS(t, "{\"$truncated\":\"repr-error\",\"type\":");
+    put_type_name(t, v);
+    FT_PUTS(t, ",\"error_type\":");
+    ft_put_cstr(t, ename, strlen(ename));
+    FT_PUTS(t, "}");
+    PyErr_Restore(type, value, tb);
+    swallow_error();
+}
+
+static void
+put_str_value(FtThread *t, PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+
+    if (n <= FT_MAX_CHARS) {
+        ft_put_str(t, s, n);
+        return;
+    }
+    FT_PUTS(t, "{\"$truncated\":\"str\",\"len\":");
+    ft_put_u64(t, (uint64_t)n);
+    FT_PUTS(t, ",\"value\":");
+    ft_put_str(t, s, FT_MAX_CHARS);
+    FT_PUTS(t, "}");
+}
+
+static void
+put_repr(FtThread *t, PyObject *v)
+{
+    PyObject *r;
+
+    t->capturing++;
+    r = PyObject_Repr(v);
+    t->capturing--;
+    if (r == NULL) {
+        put_marker_error(t, v);
+        return;
+    }
+    put_str_value(t, r);
+    Py_DECREF(r);
+}
+
+static void
+put_int(FtThread *t, PyObject *v)
+{
+    int overflow = 0;
+    long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+    const long long lim = 9007199254740992LL;   /* 2**53 */
+    size_t bits;
+    PyObject *s;
+
+    if (!overflow && !(x == -1 && PyErr_Occurred()) && x >= -lim && x <= lim) {
+        ft_put_i64(t, x);
+        return;
+    }
+    PyErr_Clear();
+    bits = _PyLong_NumBits(v);
+    if (bits == (size_t)-1 || bits > FT_MAX_INT_BITS) {
+        PyErr_Clear();
+        FT_PUTS(t, "{\"$truncated\":\"int\",\"bits\":");
+        ft_put_u64(t, bits == (size_t)-1 ? 0 : (uint64_t)bits);
+        FT_PUTS(t, "}");
+        return;
+    }
+    /* Exact, as a decimal string: JSON readers lose precision past 2**53. */
+    s = PyLong_Type.tp_str(v);
+    if (s == NULL) {
+        put_marker_error(t, v);
+        return;
+    }
+    ft_put_str(t, s, PyUnicode_GET_LENGTH(s));
+    Py_DECREF(s);
+}
+
+static void
+put_float(FtThread *t, double d)
+{
+    char *s;
+
+    if (isnan(d)) {
+        FT_PUTS(t, "\"NaN\"");
+        return;
+    }
+    if (isinf(d)) {
+        if (d > 0) {
+            FT_PUTS(t, "\"Infinity\"");
+        }
+        else {
+            FT_PUTS(t, "\"-Infinity\"");
+        }
+        return;
+    }
+    s = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (s == NULL) {
+        PyErr_Clear();
+        FT_PUTS(t, "null");
+        return;
+    }
+    ft_put(t, s, strlen(s));
+    PyMem_Free(s);
+}
+
+/* Python-style repr of the first bytes: b'..'. */
+static void
+put_bytes(FtThread *t, const unsigned char *p, Py_ssize_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    Py_ssize_t cut = n > FT_MAX_BYTES ? FT_MAX_BYTES : n;
+    char tmp[FT_MAX_BYTES * 4 + 4];
+    char *o = tmp;
+    Py_ssize_t i;
+
+    if (cut < n) {
+        FT_PUTS(t, "{\"$truncated\":\"bytes\",\"len\":");
+        ft_put_u64(t, (uint64_t)n);
+        FT_PUTS(t, ",\"value\":");
+    }
+    *o++ = 'b';
+    *o++ = '\'';
+    for (i = 0; i < cut; i++) {
+        unsigned char c = p[i];
+        if (c == '\'' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        }
+        else if (c == '\n') {
+            *o++ = '\\';
+            *o++ = 'n';
+        }
+        else if (c == '\r') {
+            *o++ = '\\';
+            *o++ = 'r';
+        }
+        else if (c == '\t') {
+            *o++ = '\\';
+            *o++ = 't';
+        }
+        else if (c < 0x20 || c >= 0x7f) {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '\'';
+    ft_put_cstr(t, tmp, (size_t)(o - tmp));
+    if (cut < n) {
+        FT_PUTS(t, "}");
+    }
+}
+
+static void
+put_items_marker(FtThread *t, Py_ssize_t n)
+{
+    FT_PUTS(t, "{\"$truncated\":\"items\",\"len\":");
+    ft_put_u64(t, (uint64_t)n);
+    FT_PUTS(t, "}");
+}
+
+static void capture(FtThread *t, PyObject *v, int depth, PyObject **anc);
+
+static void
+put_sequence(FtThread *t, PyObject *v, int depth, PyObject **anc)
+{
+    Py_ssize_t i, n = PySequence_Fast_GET_SIZE(v);
+
+    FT_PUTS(t, "[");
+    for (i = 0; i < n && i < FT_MAX_ITEMS; i++) {
+        PyObject *item;
+        /* A repr further down may have shrunk the list. */
+        if (i >= PySequence_Fast_GET_SIZE(v)) {
+            break;
+        }
+        item = PySequence_Fast_GET_ITEM(v, i);
+        if (i > 0) {
+            FT_PUTS(t, ",");
+        }
+        Py_INCREF(item);
+        capture(t, item, depth + 1, anc);
+        Py_DECREF(item);
+    }
+    if (n > FT_MAX_ITEMS) {
+        FT_PUTS(t, ",");
+        put_items_marker(t, n);
+    }
+    FT_PUTS(t, "]");
+}
+
+static void
+put_set(FtThread *t, PyObject *v, int depth, PyObject **anc)
+{
+    Py_ssize_t i = 0, n = PySet_GET_SIZE(v);
+    PyObject *it, *item;
+
+    FT_PUTS(t, "[");
+    it = PyObject_GetIter(v);
+    if (it == NULL) {
+        swallow_error();
+        FT_PUTS(t, "]");
+        return;
+    }
+    while (i < FT_MAX_ITEMS && (item = PyIter_Next(it)) != NULL) {
+        if (i++ > 0) {
+            FT_PUTS(t, ",");
+        }
+        capture(t, item, depth + 1, anc);
+        Py_DECREF(item);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) {
+        swallow_error();
+    }
+    if (n > FT_MAX_ITEMS) {
+        FT_PUTS(t, ",");
+        put_items_marker(t, n);
+    }
+    FT_PUTS(t, "]");
+}
+
+/* A dict key as a JSON string. */
+static void
+put_key(FtThread *t, PyObject *k)
+{
+    PyObject *r;
+
+    if (PyUnicode_Check(k)) {
+        ft_put_str(t, k, FT_MAX_CHARS);
+        return;
+    }
+    if (k == Py_None || PyBool_Check(k) || PyLong_Check(k) || PyFloat_Check(k)) {
+        /* the JSON text of the scalar, quoted */
+        size_t start = t->len;
+        char *p;
+        FT_PUTS(t, "\"");
+        start = t->len;
+        (void)start;
+        if (k == Py_None) {
+            FT_PUTS(t, "None");
+        }
+        else if (PyBool_Check(k)) {
+            if (k == Py_True) {
+                FT_PUTS(t, "True");
+            }
+            else {
+                FT_PUTS(t, "False");
+            }
+        }
+        else if (PyLong_Check(k)) {
+            int overflow = 0;
+            long long x = PyLong_AsLongLongAndOverflow(k, &overflow);
+            if (overflow || (x == -1 && PyErr_Occurred())) {
+                PyErr_Clear();
+                FT_PUTS(t, "<int>");
+            }
+            else {
+                ft_put_i64(t, x);
+            }
+        }
+        else {
+            double d = PyFloat_AS_DOUBLE(k);
+            p = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+            if (p == NULL) {
+                PyErr_Clear();
+            }
+            else {
+                ft_put(t, p, strlen(p));
+                PyMem_Free(p);
+            }
+        }
+        FT_PUTS(t, "\"");
+        return;
+    }
+    t->capturing++;
+    r = PyObject_Repr(k);
+    t->capturing--;
+    if (r == NULL) {
+        swallow_error();
+        FT_PUTS(t, "\"<key>\"");
+        return;
+    }
+    ft_put_str(t, r, FT_MAX_CHARS);
+    Py_DECREF(r);
+}
+
+static void
+put_dict(FtThread *t, PyObject *v, int depth, PyObject **anc)
+{
+    Py_ssize_t pos = 0, i = 0, n = PyDict_GET_SIZE(v);
+    PyObject *k, *val;
+
+    FT_PUTS(t, "{");
+    while (i < FT_MAX_ITEMS && PyDict_Next(v, &pos, &k, &val)) {
+        if (i++ > 0) {
+            FT_PUTS(t, ",");
+        }
+        Py_INCREF(k);
+        Py_INCREF(val);
+        put_key(t, k);
+        FT_PUTS(t, ":");
+        capture(t, val, depth + 1, anc);
+        Py_DECREF(k);
+        Py_DECREF(val);
+    }
+    if (n > FT_MAX_ITEMS) {
+        FT_PUTS(t, ",\"$truncated\":");
+        put_items_marker(t, n);
+    }
+    FT_PUTS(t, "}");
+}
+
+static int
+is_container(PyObject *v)
+{
+    return PyList_Check(v) || PyTuple_Check(v) || PyDict_Check(v)
+           || PyAnySet_Check(v);
+}
+
+/* The instance dict of a user object, without running __getattr__,
+ * properties or descriptors; NULL if it has none. */
+static PyObject *
+instance_dict(PyObject *v)
+{
+    PyTypeObject *tp = Py_TYPE(v);
+    PyObject *d;
+
+    if (!PyType_HasFeature(tp, Py_TPFLAGS_HEAPTYPE)
+        || PyType_Check(v) || PyExceptionInstance_Check(v)) {
+        return NULL;
+    }
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (tp->tp_dictoffset == 0
+        && !PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
+        return NULL;
+    }
+#else
+    if (tp->tp_dictoffset == 0) {
+        return NULL;
+    }
+#endif
+    d = PyObject_GenericGetDict(v, NULL);
+    if (d == NULL) {
+        swallow_error();
+        return NULL;
+    }
+    if (!PyDict_Check(d)) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+static void
+put_container(FtThread *t, PyObject *v, int depth, PyObject **anc)
+{
+    int i;
+
+    for (i = 0; i < depth && i < FT_MAX_ANC; i++) {
+        if (anc[i] == v) {
+            FT_PUTS(t, "{\"$truncated\":\"cycle\",\"type\":");
+            put_type_name(t, v);
+            FT_PUTS(t, "}");
+            return;
+        }
+    }
+    if (depth >= FT_MAX_DEPTH) {
+        FT_PUTS(t, "{\"$truncated\":\"depth\",\"type\":");
+        put_type_name(t, v);
+        if (PyDict_Check(v)) {
+            FT_PUTS(t, ",\"len\":");
+            ft_put_u64(t, (uint64_t)PyDict_GET_SIZE(v));
+        }
+        else if (PyAnySet_Check(v)) {
+            FT_PUTS(t, ",\"len\":");
+            ft_put_u64(t, (uint64_t)PySet_GET_SIZE(v));
+        }
+        else if (PyList_Check(v) || PyTuple_Check(v)) {
+            FT_PUTS(t, ",\"len\":");
+            ft_put_u64(t, (uint64_t)Py_SIZE(v));
+        }
+        FT_PUTS(t, "}");
+        return;
+    }
+    anc[depth] = v;
+    if (PyDict_Check(v)) {
+        put_dict(t, v, depth, anc);
+    }
+    else if (PyAnySet_Check(v)) {
+        put_set(t, v, depth, anc);
+    }
+    else {
+        put_sequence(t, v, depth, anc);
+    }
+}
+
+static void
+capture(FtThread *t, PyObject *v, int depth, PyObject **anc)
+{
+    PyObject *d;
+
+    if (out_pos(t) > t->budget) {
+        FT_PUTS(t, "{\"$truncated\":\"budget\"}");
+        return;
+    }
+    if (v == Py_None) {
+        FT_PUTS(t, "null");
+    }
+    else if (v == Py_True) {
+        FT_PUTS(t, "true");
+    }
+    else if (v == Py_False) {
+        FT_PUTS(t, "false");
+    }
+    else if (PyLong_Check(v)) {
+        put_int(t, v);
+    }
+    else if (PyUnicode_Check(v)) {
+        put_str_value(t, v);
+    }
+    else if (PyFloat_Check(v)) {
+        put_float(t, PyFloat_AS_DOUBLE(v));
+    }
+    else if (PyBytes_Check(v)) {
+        put_bytes(t, (const unsigned char *)PyBytes_AS_STRING(v),
+                  PyBytes_GET_SIZE(v));
+    }
+    else if (PyByteArray_Check(v)) {
+        put_bytes(t, (const unsigned char *)PyByteArray_AS_STRING(v),
+                  PyByteArray_GET_SIZE(v));
+    }
+    else if (is_container(v)) {
+        put_container(t, v, depth, anc);
+    }
+    else if ((d = instance_dict(v)) != NULL) {
+        int i;
+        for (i = 0; i < depth && i < FT_MAX_ANC; i++) {
+            if (anc[i] == v) {
+                break;
+            }
+        }
+        if (i < depth) {
+            FT_PUTS(t, "{\"$truncated\":\"cycle\",\"type\":");
+            put_type_name(t, v);
+            FT_PUTS(t, "}");
+        }
+        else if (depth >= FT_MAX_DEPTH) {
+            FT_PUTS(t, "{\"$truncated\":\"depth\",\"type\":");
+            put_type_name(t, v);
+            FT_PUTS(t, "}");
+        }
+        else {
+            anc[depth] = v;
+            put_dict(t, d, depth, anc);
+        }
+        Py_DECREF(d);
+    }
+    else {
+        put_repr(t, v);
+    }
+}
+
+void
+ft_capture(FtThread *t, PyObject *v, int depth)
+{
+    PyObject *anc[FT_MAX_ANC + 1];
+
+    capture(t, v, depth, anc);
+}
+
+/* {"name":value,...} of the argument slots (self/cls left out). */
+void
+ft_capture_args(FtThread *t, FtCode *c, PyObject **locals)
+{
+    PyObject *anc[FT_MAX_ANC + 1];
+    int i, first = 1;
+
+    FT_PUTS(t, "{");
+    for (i = c->self_kind ? 1 : 0; i < c->nargs; i++) {
+        PyObject *v = locals[c->argslots[i]];
+        if (v == NULL) {
+            continue;
+        }
+        if (c->argcell[i] && PyCell_Check(v)) {
+            v = PyCell_GET(v);
+            if (v == NULL) {
+                continue;
+            }
+        }
+        if (!first) {
+            FT_PUTS(t, ",");
+        }
+        first = 0;
+        ft_put(t, c->argkeys[i], c->argkey_lens[i]);
+        Py_INCREF(v);
+        capture(t, v, 0, anc);
+        Py_DECREF(v);
+    }
+    FT_PUTS(t, "}");
+}
+
+static int
+read_statm(uint64_t *vms, uint64_t *rss)
+{
+    char buf[128];
+    unsigned long long size = 0, res = 0;
+    long page = sysconf(_SC_PAGESIZE);
+    ssize_t n;
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        return -1;
+    }
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0) {
+        return -1;
+    }
+    buf[n] = '\0';
+    if (sscanf(buf, "%llu %llu", &size, &res) != 2) {
+        return -1;
+    }
+    *vms = size * (uint64_t)page;
+    *rss = res * (uint64_t)page;
+    return 0;
+}
+
+/* ,"memory_before":{...} (key given with its quotes and colon). */
+void
+ft_capture_memory(FtThread *t, const char *key, size_t key_len)
+{
+    FtTracer *tr = t->tr;
+    uint64_t vms = 0, rss = 0;
+
+    ft_put(t, key, key_len);
+    FT_PUTS(t, "{");
+    if (read_statm(&vms, &rss) == 0) {
+        FT_PUTS(t, "\"rss_bytes\":");
+        ft_put_u64(t, rss);
+        FT_PUTS(t, ",\"vms_bytes\":");
+        ft_put_u64(t, vms);
+    }
+    if (tr->tracemalloc && tr->tracemalloc_get != NULL) {
+        PyObject *r;
+        t->capturing++;
+        r = PyObject_CallNoArgs(tr->tracemalloc_get);
+        t->capturing--;
+        if (r != NULL && PyTuple_Check(r) && PyTuple_GET_SIZE(r) == 2) {
+            if (rss != 0 || vms != 0) {
+                FT_PUTS(t, ",");
+            }
+            FT_PUTS(t, "\"py_tracemalloc_current\":");
+            put_int(t, PyTuple_GET_ITEM(r, 0));
+            FT_PUTS(t, ",\"py_tracemalloc_peak\":");
+            put_int(t, PyTuple_GET_ITEM(r, 1));
+        }
+        Py_XDECREF(r);
+        if (PyErr_Occurred()) {
+            swallow_error();
+        }
+    }
+    FT_PUTS(t, "}");
+}
+
+/* "error":repr,"error_type":qualname */
+void
+ft_capture_error(FtThread *t, PyObject *exc)
+{
+    PyObject *r, *q;
+
+    if (exc == NULL) {
+        FT_PUTS(t, "\"error\":null,\"error_type\":null");
+        return;
+    }
+    FT_PUTS(t, "\"error\":");
+    t->capturing++;
+    r = PyObject_Repr(exc);
+    t->capturing--;
+    if (r == NULL) {
+        swallow_error();
+        FT_PUTS(t, "\"<unprintable exception>\"");
+    }
+    else {
+        ft_put_str(t, r, FT_MAX_CHARS);
+        Py_DECREF(r);
+    }
+    FT_PUTS(t, ",\"error_type\":");
+    q = PyObject_GetAttrString((PyObject *)Py_TYPE(exc), "__qualname__");
+    if (q != NULL && PyUnicode_Check(q)) {
+        ft_put_str(t, q, FT_MAX_CHARS);
+    }
+    else {
+        swallow_error();
+        put_type_name(t, exc);
+    }
+    Py_XDECREF(q);
+}

@@ -1,0 +1,1250 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * ft-hook.c: the hot path.  Call and return events from PyEval_SetProfile
+ * (Python < 3.12) or sys.monitoring (3.12+), per-thread state in
+ * thread-local storage, and the per-code-object cache in co_extra.
+ *
+ * A recorded call costs: one co_extra read, two clock reads, a push on a
+ * reused stack and memcpy of pre-escaped fragments into the thread's
+ * buffer, plus the captured values.  Unrecorded code costs one co_extra
+ * read below 3.12 and nothing after its first call from 3.12
+ * (sys.monitoring.DISABLE).
+ */
+#include "ft-private.h"
+
+#if PY_VERSION_HEX >= 0x030B0000
+#define Py_BUILD_CORE 1
+#include "internal/pycore_frame.h"
+#undef Py_BUILD_CORE
+#endif
+
+#ifndef CO_FAST_CELL
+#define CO_FAST_CELL 0x40   /* internal/pycore_code.h */
+#endif
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define ft_code_get_extra PyUnstable_Code_GetExtra
+#define ft_code_set_extra PyUnstable_Code_SetExtra
+#define ft_request_extra_index PyUnstable_Eval_RequestCodeExtraIndex
+#else
+#define ft_code_get_extra _PyCode_GetExtra
+#define ft_code_set_extra _PyCode_SetExtra
+#define ft_request_extra_index _PyEval_RequestCodeExtraIndex
+#endif
+
+static Py_ssize_t ft_extra_index = -1;
+static _Thread_local FtThread *ft_tls;
+static _Thread_local uint64_t ft_tls_gen;
+
+/* ---- per-code cache ------------------------------------------------- */
+
+static void
+code_info_free(void *p)
+{
+    FtCode *c = p;
+    int i;
+
+    if (c == NULL) {
+        return;
+    }
+    PyMem_RawFree(c->ident);
+    PyMem_RawFree(c->where);
+    PyMem_RawFree(c->name);
+    for (i = 0; i < c->nargs; i++) {
+        PyMem_RawFree(c->argkeys[i]);
+    }
+    PyMem_RawFree(c->argkeys);
+    PyMem_RawFree(c->argkey_lens);
+    PyMem_RawFree(c->argslots);
+    PyMem_RawFree(c->argcell);
+    PyMem_RawFree(c);
+}
+
+/* "key":"escaped value", into a new buffer */
+static char *
+frag_kv(const char *key, PyObject *value, const char *tail, size_t *len)
+{
+    size_t vlen = 0, klen = strlen(key), tlen = strlen(tail);
+    char *v = ft_escape_pystr(value, &vlen);
+    char *out;
+
+    if (v == NULL) {
+        return NULL;
+    }
+    out = PyMem_RawMalloc(klen + vlen + tlen + 8);
+    if (out != NULL) {
+        char *o = out;
+        *o++ = '"';
+        memcpy(o, key, klen);
+        o += klen;
+        memcpy(o, "\":\"", 3);
+        o += 3;
+        memcpy(o, v, vlen);
+        o += vlen;
+        *o++ = '"';
+        memcpy(o, tail, tlen);
+        o += tlen;
+        *len = (size_t)(o - out);
+    }
+    PyMem_RawFree(v);
+    return out;
+}
+
+static int
+build_args(FtCode *c, PyCodeObject *co)
+{
+    PyObject *names;
+    int i, n;
+
+    n = co->co_argcount + co->co_kwonlyargcount;
+    c->varargs = (co->co_flags & CO_VARARGS) ? n++ : -1;
+    c->varkw = (co->co_flags & CO_VARKEYWORDS) ? n++ : -1;
+#if PY_VERSION_HEX >= 0x030B0000
+    names = co->co_localsplusnames;
+#else
+    names = co->co_varnames;
+#endif
+    if (n > PyTuple_GET_SIZE(names)) {
+        n = (int)PyTuple_GET_SIZE(names);
+    }
+    c->argkeys = PyMem_RawCalloc((size_t)n + 1, sizeof(char *));
+    c->argkey_lens = PyMem_RawCalloc((size_t)n + 1, sizeof(size_t));
+    c->argslots = PyMem_RawCalloc((size_t)n + 1, sizeof(int));
+    c->argcell = PyMem_RawCalloc((size_t)n + 1, sizeof(int));
+    if (!c->argkeys || !c->argkey_lens || !c->argslots || !c->argcell) {
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        size_t vlen = 0;
+        char *v = ft_escape_pystr(name, &vlen);
+        if (v == NULL) {
+            return -1;
+        }
+        c->argkeys[i] = PyMem_RawMalloc(vlen + 3);
+        if (c->argkeys[i] == NULL) {
+            PyMem_RawFree(v);
+            return -1;
+        }
+        c->argkeys[i][0] = '"';
+        memcpy(c->argkeys[i] + 1, v, vlen);
+        c->argkeys[i][vlen + 1] = '"';
+        c->argkeys[i][vlen + 2] = ':';
+        c->argkey_lens[i] = vlen + 3;
+        PyMem_RawFree(v);
+        c->argslots[i] = i;
+#if PY_VERSION_HEX >= 0x030B0000
+        c->argcell[i] = (PyBytes_AS_STRING(co->co_localspluskinds)[i]
+                         & CO_FAST_CELL) != 0;
+#else
+        /* 3.10 moves a cell argument into its cell slot. */
+        if (co->co_cell2arg != NULL) {
+            Py_ssize_t k, ncells = PyTuple_GET_SIZE(co->co_cellvars);
+            for (k = 0; k < ncells; k++) {
+                if (co->co_cell2arg[k] == i) {
+                    c->argslots[i] = co->co_nlocals + (int)k;
+                    c->argcell[i] = 1;
+                }
+            }
+        }
+#endif
+        c->nargs = i + 1;
+        if (i == 0 && co->co_argcount > 0) {
+            if (PyUnicode_CompareWithASCIIString(name, "self") == 0) {
+                c->self_kind = 1;
+            }
+            else if (PyUnicode_CompareWithASCIIString(name, "cls") == 0) {
+                c->self_kind = 2;
+            }
+        }
+    }
+    return 0;
+}
+
+static FtCode *
+code_info_new(PyCodeObject *co, PyObject *globals)
+{
+    FtCode *c = PyMem_RawCalloc(1, sizeof(FtCode));
+    PyObject *modname = NULL;
+    char tail[96];
+    const char *kind = "";
+
+    if (c == NULL) {
+        return NULL;
+    }
+    if (globals != NULL && PyDict_Check(globals)) {
+        modname = PyDict_GetItemString(globals, "__name__");
+    }
+    c->name = ft_escape_pystr(co->co_name, &c->name_len);
+    {
+        size_t a = 0, b = 0;
+        char *x = frag_kv("callable", co->co_name, ",", &a);
+        char *y = frag_kv("module",
+                          (modname && PyUnicode_Check(modname))
+                              ? modname : NULL, ",", &b);
+        if (x && y) {
+            c->ident = PyMem_RawMalloc(a + b);
+            if (c->ident) {
+                memcpy(c->ident, x, a);
+                memcpy(c->ident + a, y, b);
+                c->ident_len = a + b;
+            }
+        }
+        PyMem_RawFree(x);
+        PyMem_RawFree(y);
+    }
+    if (co->co_flags & CO_COROUTINE) {
+        kind = ",\"kind\":\"coroutine\"";
+    }
+    else if (co->co_flags & CO_ASYNC_GENERATOR) {
+        kind = ",\"kind\":\"async_generator\"";
+    }
+    else if (co->co_flags & CO_GENERATOR) {
+        kind = ",\"kind\":\"generator\"";
+    }
+    PyOS_snprintf(tail, sizeof(tail), ",\"line\":%d%s,",
+                  co->co_firstlineno, kind);
+    c->where = frag_kv("file", co->co_filename, tail, &c->where_len);
+    if (c->name == NULL || c->ident == NULL || c->where == NULL
+        || build_args(c, co) < 0) {
+        code_info_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* True for code that never gets a node: <module>, <listcomp>, <lambda>,
+ * class bodies. */
+static int
+is_synthetic(PyCodeObject *co)
+{
+    if (!(co->co_flags & CO_OPTIMIZED)) {
+        return 1;
+    }
+    return PyUnicode_GET_LENGTH(co->co_name) > 0
+           && PyUnicode_READ_CHAR(co->co_name, 0) == '<';
+}
+
+static int
+decide(FtThread *t, PyCodeObject *co)
+{
+    FtTracer *tr = t->tr;
+    PyObject *res;
+    int ok;
+
+    if (is_synthetic(co)) {
+        return 0;
+    }
+    res = PyDict_GetItemWithError(tr->filter_cache, co->co_filename);
+    if (res != NULL) {
+        return res == Py_True;
+    }
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    t->capturing++;
+    res = PyObject_CallOneArg(tr->filter, co->co_filename);
+    t->capturing--;
+    if (res == NULL) {
+        PyErr_Clear();
+        ok = 0;
+    }
+    else {
+        ok = PyObject_IsTrue(res) > 0;
+        Py_DECREF(res);
+        PyErr_Clear();
+    }
+    if (PyDict_SetItem(tr->filter_cache, co->co_filename,
+                       ok ? Py_True : Py_False) < 0) {
+        PyErr_Clear();
+    }
+    return ok;
+}
+
+static FtCode *
+code_info(FtThread *t, PyObject *code, PyObject *globals)
+{
+    void *extra = NULL;
+    FtCode *c;
+
+    if (ft_code_get_extra(code, ft_extra_index, &extra) < 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    c = extra;
+    if (c != NULL && c->gen == t->tr->gen) {
+        return c;
+    }
+    if (c == NULL) {
+        c = code_info_new((PyCodeObject *)code, globals);
+        if (c == NULL) {
+            PyErr_Clear();
+            return NULL;
+        }
+        if (ft_code_set_extra(code, ft_extra_index, c) < 0) {
+            PyErr_Clear();
+            code_info_free(c);
+            return NULL;
+        }
+    }
+    c->record = decide(t, (PyCodeObject *)code);
+    c->gen = t->tr->gen;
+    return c;
+}
+
+/* ---- per-thread state ----------------------------------------------- */
+
+static inline FtThread *get_thread(FtTracer *tr);
+
+static FtThread *
+thread_new(FtTracer *tr)
+{
+    FtThread *t = PyMem_RawCalloc(1, sizeof(FtThread));
+
+    if (t == NULL) {
+        return NULL;
+    }
+    t->tr = tr;
+    t->ident = PyThread_get_thread_ident();
+    t->next = tr->threads;
+    tr->threads = t;
+    return t;
+}
+
+FtThread *
+ft_thread_get(FtTracer *tr)
+{
+    return get_thread(tr);
+}
+
+static inline FtThread *
+get_thread(FtTracer *tr)
+{
+    if (ft_tls != NULL && ft_tls_gen == tr->gen) {
+        return ft_tls;
+    }
+    ft_tls = thread_new(tr);
+    ft_tls_gen = tr->gen;
+    return ft_tls;
+}
+
+static void
+thread_name(FtThread *t)
+{
+    PyObject *th, *name = NULL;
+    char tmp[48];
+
+    t->capturing++;
+    th = PyObject_CallNoArgs(t->tr->current_thread);
+    if (th != NULL) {
+        name = PyObject_GetAttrString(th, "name");
+        Py_DECREF(th);
+    }
+    t->capturing--;
+    if (name != NULL && PyUnicode_Check(name)) {
+        t->name = ft_escape_pystr(name, &t->name_len);
+    }
+    Py_XDECREF(name);
+    PyErr_Clear();
+    if (t->name == NULL) {
+        int n = PyOS_snprintf(tmp, sizeof(tmp), "Thread-%lu", t->ident);
+        t->name = PyMem_RawMalloc((size_t)n + 1);
+        if (t->name != NULL) {
+            memcpy(t->name, tmp, (size_t)n + 1);
+            t->name_len = (size_t)n;
+        }
+    }
+}
+
+/* Writes the thread node opening; returns -1 if the thread cannot record. */
+int
+ft_thread_open(FtThread *t)
+{
+    FtTracer *tr = t->tr;
+    uint64_t now = ft_now_ns();
+
+    t->bufcap = FT_BUF_SIZE;
+    t->buf = PyMem_RawMalloc(t->bufcap);
+    t->cap = 64;
+    t->stack = PyMem_RawMalloc(sizeof(FtEntry) * (size_t)t->cap);
+    if (t->buf == NULL || t->stack == NULL) {
+        return -1;
+    }
+    thread_name(t);
+    if (t->name == NULL) {
+        return -1;
+    }
+    if (tr->main != NULL) {
+        char tmp[64];
+        int n;
+        t->index = ++tr->nthreads;
+        n = PyOS_snprintf(tmp, sizeof(tmp), ".thread-%d.part", t->index);
+        t->part_path = PyMem_RawMalloc(strlen(tr->path) + (size_t)n + 1);
+        if (t->part_path == NULL) {
+            return -1;
+        }
+        strcpy(t->part_path, tr->path);
+        strcat(t->part_path, tmp);
+        FT_PUTS(t, ",");
+    }
+    else {
+        tr->main = t;
+    }
+    t->opened = 1;
+    t->node_id = tr->next_id++;
+    t->start_ns = now - tr->t0;
+    t->last_ns = t->start_ns;
+    FT_PUTS(t, "{\"id\":");
+    ft_put_u64(t, t->node_id);
+    FT_PUTS(t, ",\"kind\":\"thread\",\"callable\":\"");
+    ft_put(t, t->name, t->name_len);
+    FT_PUTS(t, "\",\"module\":\"threading\",\"called\":\"Thread\","
+               "\"caller\":null,\"thread\":\"");
+    ft_put(t, t->name, t->name_len);
+    FT_PUTS(t, "\",\"thread_id\":");
+    ft_put_u64(t, t->ident);
+    FT_PUTS(t, ",\"start_ns\":");
+    ft_put_u64(t, t->start_ns);
+    FT_PUTS(t, ",\"calls\":[");
+    return 0;
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static void
+after_write(FtThread *t)
+{
+    if (t->tr->flush_every_call) {
+        uint64_t before = t->tr->bytes;
+        uint64_t t0 = ft_now_ns();
+        ft_flush_thread(t);
+        t->tr->flushes++;
+        if (t->tr->log_flushes) {
+            ft_report("[FlowTrace] flush #%llu: %llu bytes in %.3f ms",
+                      (unsigned long long)t->tr->flushes,
+                      (unsigned long long)(t->tr->bytes - before),
+                      (double)(ft_now_ns() - t0) / 1e6);
+        }
+    }
+}
+
+static const char *
+type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
+{
+    PyObject *b;
+
+    if (c->type_gen == tr->gen && c->last_type == tp) {
+        *len = c->type_name_len;
+        return c->type_name;
+    }
+    b = PyDict_GetItemWithError(tr->types, (PyObject *)tp);
+    if (b == NULL) {
+        PyObject *name;
+        char *esc;
+        size_t n = 0;
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            return NULL;
+        }
+        if (PyType_HasFeature(tp, Py_TPFLAGS_HEAPTYPE)) {
+            name = ((PyHeapTypeObject *)tp)->ht_name;
+            Py_INCREF(name);
+        }
+        else {
+            const char *s = strrchr(tp->tp_name, '.');
+            name = PyUnicode_FromString(s ? s + 1 : tp->tp_name);
+            if (name == NULL) {
+                PyErr_Clear();
+                return NULL;
+            }
+        }
+        esc = ft_escape_pystr(name, &n);
+        Py_DECREF(name);
+        if (esc == NULL) {
+            return NULL;
+        }
+        b = PyBytes_FromStringAndSize(esc, (Py_ssize_t)n);
+        PyMem_RawFree(esc);
+        if (b == NULL || PyDict_SetItem(tr->types, (PyObject *)tp, b) < 0) {
+            Py_XDECREF(b);
+            PyErr_Clear();
+            return NULL;
+        }
+        Py_DECREF(b);   /* the dict keeps it */
+    }
+    c->type_gen = tr->gen;
+    c->last_type = tp;
+    c->type_name = PyBytes_AS_STRING(b);
+    c->type_name_len = (size_t)PyBytes_GET_SIZE(b);
+    *len = c->type_name_len;
+    return c->type_name;
+}
+
+static void
+write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
+{
+    FtTracer *tr = t->tr;
+    FtCode *c = e->info;
+    PyObject *self = NULL;
+
+    if (parent != NULL ? parent->nchildren++ : t->top_children++) {
+        FT_PUTS(t, ",{\"id\":");
+    }
+    else {
+        FT_PUTS(t, "{\"id\":");
+    }
+    ft_put_u64(t, tr->next_id++);
+    FT_PUTS(t, ",");
+    ft_put(t, c->ident, c->ident_len);
+    e->called = c->name;
+    e->called_len = c->name_len;
+    if (c->self_kind && locals != NULL) {
+        self = locals[c->argslots[0]];
+        if (self != NULL && c->argcell[0] && PyCell_Check(self)) {
+            self = PyCell_GET(self);
+        }
+        if (self != NULL) {
+            PyTypeObject *tp = (c->self_kind == 2 && PyType_Check(self))
+                ? (PyTypeObject *)self : Py_TYPE(self);
+            size_t n = 0;
+            const char *s = type_name(tr, c, tp, &n);
+            if (s != NULL) {
+                e->called = s;
+                e->called_len = n;
+            }
+        }
+    }
+    FT_PUTS(t, "\"called\":\"");
+    ft_put(t, e->called, e->called_len);
+    FT_PUTS(t, "\",\"caller\":\"");
+    if (parent != NULL) {
+        ft_put(t, parent->called, parent->called_len);
+        FT_PUTS(t, "::");
+        ft_put(t, parent->info->name, parent->info->name_len);
+    }
+    else {
+        FT_PUTS(t, "Thread::");
+        ft_put(t, t->name, t->name_len);
+    }
+    FT_PUTS(t, "\",\"instance_id\":");
+    if (self != NULL && c->self_kind == 1) {
+        ft_put_u64(t, (uint64_t)(uintptr_t)self);
+    }
+    else {
+        FT_PUTS(t, "null");
+    }
+    FT_PUTS(t, ",");
+    ft_put(t, c->where, c->where_len);
+    FT_PUTS(t, "\"start_ns\":");
+    ft_put_u64(t, e->start_ns);
+    FT_PUTS(t, ",\"inputs\":");
+    if (tr->skip_inputs || locals == NULL) {
+        FT_PUTS(t, "{}");
+    }
+    else {
+        t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
+        ft_capture_args(t, c, locals);
+    }
+    if (tr->memory) {
+        ft_capture_memory(t, ",\"memory_before\":",
+                          sizeof(",\"memory_before\":") - 1);
+    }
+    FT_PUTS(t, ",\"calls\":[");
+}
+
+/* Returns 1 when the code is not recorded (caller may disable it). */
+static int
+on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
+{
+    FtThread *t = get_thread(tr);
+    FtCode *c;
+    FtEntry *e;
+
+    if (t == NULL || t->capturing || t->detached) {
+        return 0;
+    }
+    c = code_info(t, code, globals);
+    if (c == NULL) {
+        return 0;
+    }
+    if (!c->record) {
+        return 1;
+    }
+    t->in_hook++;
+    if (!t->opened && ft_thread_open(t) < 0) {
+        t->in_hook--;
+        t->detached = 1;
+        return 0;
+    }
+    if (t->depth == t->cap) {
+        FtEntry *ns = PyMem_RawRealloc(t->stack,
+                                       sizeof(FtEntry) * (size_t)t->cap * 2);
+        if (ns == NULL) {
+            t->in_hook--;
+            return 0;
+        }
+        t->stack = ns;
+        t->cap *= 2;
+    }
+    e = &t->stack[t->depth++];
+    Py_INCREF(code);
+    e->code = code;
+    e->info = c;
+    e->nchildren = 0;
+    e->start_ns = ft_now_ns() - tr->t0;
+    tr->calls++;
+    tr->inflight++;
+    write_open(t, e, t->depth > 1 ? e - 1 : NULL, locals);
+    t->last_ns = e->start_ns;
+    after_write(t);
+    t->in_hook--;
+    return 0;
+}
+
+static void
+on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
+          PyObject *exc)
+{
+    FtThread *t;
+    FtEntry *e;
+    uint64_t now;
+
+    if (ft_tls == NULL || ft_tls_gen != tr->gen) {
+        return;
+    }
+    t = ft_tls;
+    if (t->capturing || t->detached || t->depth == 0
+        || t->stack[t->depth - 1].code != code) {
+        return;
+    }
+    t->in_hook++;
+    e = &t->stack[t->depth - 1];
+    FT_PUTS(t, "],\"inputs_after\":");
+    t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
+    if (tr->skip_inputs || locals == NULL) {
+        FT_PUTS(t, "{}");
+    }
+    else {
+        ft_capture_args(t, e->info, locals);
+    }
+    FT_PUTS(t, ",\"output\":");
+    if (tr->skip_outputs || retval == NULL) {
+        FT_PUTS(t, "null");
+    }
+    else {
+        ft_capture(t, retval, 0);
+    }
+    FT_PUTS(t, ",");
+    ft_capture_error(t, exc);
+    if (tr->memory) {
+        ft_capture_memory(t, ",\"memory_after\":",
+                          sizeof(",\"memory_after\":") - 1);
+    }
+    now = ft_now_ns() - tr->t0;
+    FT_PUTS(t, ",\"duration_ms\":");
+    ft_put_ms(t, now - e->start_ns);
+    FT_PUTS(t, "}");
+    t->last_ns = now;
+    t->depth--;
+    tr->inflight--;
+    Py_DECREF(e->code);
+    after_write(t);
+    t->in_hook--;
+}
+
+/* Close what is open in t as incomplete and close its thread node. */
+static void
+thread_close(FtThread *t, uint64_t now)
+{
+    while (t->depth > 0) {
+        FtEntry *e = &t->stack[--t->depth];
+        FT_PUTS(t, "],\"output\":null,\"error\":null,\"error_type\":null,"
+                   "\"incomplete\":true,\"duration_ms\":");
+        ft_put_ms(t, now > e->start_ns ? now - e->start_ns : 0);
+        FT_PUTS(t, "}");
+        t->tr->inflight--;
+        Py_CLEAR(e->code);
+    }
+    FT_PUTS(t, "],\"duration_ms\":");
+    if (t == t->tr->main) {
+        ft_put_ms(t, now - t->start_ns);
+    }
+    else {
+        ft_put_ms(t, t->last_ns - t->start_ns);
+    }
+    FT_PUTS(t, "}");
+    ft_flush_thread(t);
+}
+
+void
+ft_thread_close_all(FtTracer *tr)
+{
+    uint64_t now = ft_now_ns() - tr->t0;
+    FtThread *t;
+
+    for (t = tr->threads; t != NULL; t = t->next) {
+        if (t->opened && !t->detached) {
+            thread_close(t, now);
+        }
+    }
+}
+
+static void
+thread_free(FtThread *t)
+{
+    while (t->depth > 0) {
+        Py_CLEAR(t->stack[--t->depth].code);
+    }
+    Py_CLEAR(t->exc);
+    PyMem_RawFree(t->stack);
+    PyMem_RawFree(t->buf);
+    PyMem_RawFree(t->name);
+    PyMem_RawFree(t->part_path);
+    PyMem_RawFree(t);
+}
+
+/* Free every thread state; one still inside a hook (its capture released
+ * the GIL) is detached instead and frees itself when it leaves. */
+void
+ft_threads_free(FtTracer *tr)
+{
+    FtThread *t = tr->threads, *next;
+
+    for (; t != NULL; t = next) {
+        next = t->next;
+        if (t->in_hook > 0) {
+            t->detached = 1;
+            t->next = NULL;
+            continue;
+        }
+        thread_free(t);
+    }
+    tr->threads = NULL;
+    tr->main = NULL;
+}
+
+/* ---- Python < 3.12: PyEval_SetProfile --------------------------------- */
+
+#if !FT_MONITORING
+
+static inline FtTracer *
+tracer_of(PyObject *module)
+{
+    return &((FtModuleState *)PyModule_GetState(module))->tr;
+}
+
+static inline PyObject **
+frame_locals(PyFrameObject *f)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return f->f_frame->localsplus;
+#else
+    return f->f_localsplus;
+#endif
+}
+
+static inline PyObject *
+frame_globals(PyFrameObject *f)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return f->f_frame->f_globals;
+#else
+    return f->f_globals;
+#endif
+}
+
+static int
+ft_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
+{
+    FtTracer *tr;
+
+    if (what == PyTrace_CALL) {
+        frame->f_trace_lines = 0;
+        return 0;
+    }
+    if (what != PyTrace_EXCEPTION) {
+        return 0;
+    }
+    tr = tracer_of(obj);
+    if (!tr->active || ft_tls == NULL || ft_tls_gen != tr->gen) {
+        return 0;
+    }
+    if (PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) >= 2) {
+        PyObject *v = PyTuple_GET_ITEM(arg, 1);
+        Py_INCREF(v);
+        Py_XSETREF(ft_tls->exc, v);
+    }
+    return 0;
+}
+
+static int
+ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
+{
+    FtTracer *tr;
+    PyObject *code;
+
+    if (what > PyTrace_RETURN) {
+        return 0;      /* C calls are not recorded */
+    }
+    tr = tracer_of(obj);
+    if (!tr->active) {
+        return 0;
+    }
+    code = (PyObject *)PyFrame_GetCode(frame);
+    Py_DECREF(code);   /* the frame keeps it alive */
+    if (what == PyTrace_CALL) {
+        on_call(tr, code, frame_locals(frame), frame_globals(frame));
+    }
+    else if (arg != NULL) {
+        on_return(tr, code, frame_locals(frame), arg, NULL);
+    }
+    else {
+        PyObject *exc = ft_tls ? ft_tls->exc : NULL;
+        Py_XINCREF(exc);
+        on_return(tr, code, frame_locals(frame), NULL,
+                  exc ? exc : Py_None);
+        Py_XDECREF(exc);
+    }
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+    }
+    return 0;
+}
+
+static void
+install_on(PyThreadState *ts, PyObject *module)
+{
+    if (_PyEval_SetProfile(ts, ft_profile, module) < 0) {
+        PyErr_Clear();
+    }
+#ifdef FT_EXCEPTION_TRACE
+    if (ts->c_tracefunc == NULL && _PyEval_SetTrace(ts, ft_trace, module) < 0) {
+        PyErr_Clear();
+    }
+#else
+    (void)ft_trace;
+#endif
+}
+
+static void
+uninstall_on(PyThreadState *ts)
+{
+    if (ts->c_profilefunc == ft_profile
+        && _PyEval_SetProfile(ts, NULL, NULL) < 0) {
+        PyErr_Clear();
+    }
+    if (ts->c_tracefunc == ft_trace
+        && _PyEval_SetTrace(ts, NULL, NULL) < 0) {
+        PyErr_Clear();
+    }
+}
+
+/* threading.setprofile() target: installs the C hook on a new thread and
+ * records the call that triggered it. */
+static PyObject *
+ft_bootstrap(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    FtTracer *tr = tracer_of(module);
+
+    if (!tr->active || nargs < 2) {
+        Py_RETURN_NONE;
+    }
+    install_on(PyThreadState_Get(), module);
+    if (PyFrame_Check(args[0]) && PyUnicode_Check(args[1])
+        && PyUnicode_CompareWithASCIIString(args[1], "call") == 0) {
+        ft_profile(module, (PyFrameObject *)args[0], PyTrace_CALL, NULL);
+    }
+    Py_RETURN_NONE;
+}
+
+PyMethodDef ft_bootstrap_def = {
+    "_bootstrap", (PyCFunction)(void (*)(void))ft_bootstrap, METH_FASTCALL,
+    NULL
+};
+
+static int
+threading_setprofile(PyObject *func)
+{
+    PyObject *threading = PyImport_ImportModule("threading");
+    PyObject *r;
+
+    if (threading == NULL) {
+        return -1;
+    }
+    r = PyObject_CallMethod(threading, "setprofile", "O", func);
+    Py_DECREF(threading);
+    Py_XDECREF(r);
+    return r == NULL ? -1 : 0;
+}
+
+int
+ft_hook_start(FtModuleState *st)
+{
+    PyObject *module;
+    PyThreadState *ts;
+
+    module = st->bootstrap ? PyCFunction_GET_SELF(st->bootstrap) : NULL;
+    if (module == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "flowtrace: module not ready");
+        return -1;
+    }
+    if (threading_setprofile(st->bootstrap) < 0) {
+        return -1;
+    }
+    ts = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
+    for (; ts != NULL; ts = PyThreadState_Next(ts)) {
+        install_on(ts, module);
+    }
+    return 0;
+}
+
+void
+ft_hook_stop(FtModuleState *st)
+{
+    PyThreadState *ts;
+
+    if (threading_setprofile(Py_None) < 0) {
+        PyErr_Clear();
+    }
+    ts = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
+    for (; ts != NULL; ts = PyThreadState_Next(ts)) {
+        uninstall_on(ts);
+    }
+}
+
+void
+ft_fork_child(FtModuleState *st)
+{
+    uninstall_on(PyThreadState_Get());
+}
+
+#else /* FT_MONITORING */
+
+/* ---- Python 3.12+: sys.monitoring ------------------------------------ */
+
+enum {
+    FT_EV_START,
+    FT_EV_RETURN,
+    FT_EV_UNWIND,
+    FT_EV_COUNT
+};
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    FtTracer *tr;
+    int kind;
+} FtCallback;
+
+static inline _PyInterpreterFrame *
+current_iframe(void)
+{
+    PyThreadState *ts = PyThreadState_GET();
+#if PY_VERSION_HEX >= 0x030D0000
+    return ts->current_frame;
+#else
+    return ts->cframe->current_frame;
+#endif
+}
+
+static inline PyObject **
+iframe_locals(_PyInterpreterFrame *f, PyObject *code)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    if (f == NULL || f->f_executable != code) {
+        return NULL;
+    }
+#else
+    if (f == NULL || (PyObject *)f->f_code != code) {
+        return NULL;
+    }
+#endif
+    return f->localsplus;
+}
+
+/* Called by the interpreter through vectorcall: no argument tuple, no
+ * recursion check (so a deep recursion never fails inside the hook). */
+static PyObject *
+ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
+                 PyObject *kwnames)
+{
+    FtCallback *cb = (FtCallback *)self;
+    FtTracer *tr = cb->tr;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    _PyInterpreterFrame *f;
+    PyObject *code;
+    PyObject **locals;
+
+    if (!tr->active || nargs < 2) {
+        Py_RETURN_NONE;
+    }
+    code = args[0];
+    f = current_iframe();
+    locals = iframe_locals(f, code);
+    if (cb->kind == FT_EV_START) {
+        if (on_call(tr, code, locals, f ? f->f_globals : NULL)) {
+            /* PY_THROW may not return DISABLE */
+            if (nargs == 2 || !PyExceptionInstance_Check(args[2])) {
+                return Py_NewRef(tr->disable);
+            }
+        }
+    }
+    else if (cb->kind == FT_EV_RETURN) {
+        if (ft_tls == NULL || ft_tls_gen != tr->gen || ft_tls->depth == 0
+            || ft_tls->stack[ft_tls->depth - 1].code != code) {
+            /* Not an open recorded call: disable if filtered. */
+            void *extra = NULL;
+            if (ft_tls != NULL && ft_tls->capturing) {
+                Py_RETURN_NONE;
+            }
+            if (ft_code_get_extra(code, ft_extra_index, &extra) == 0
+                && extra != NULL && ((FtCode *)extra)->gen == tr->gen
+                && !((FtCode *)extra)->record) {
+                return Py_NewRef(tr->disable);
+            }
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        on_return(tr, code, locals, nargs > 2 ? args[2] : Py_None, NULL);
+    }
+    else {
+        on_return(tr, code, locals, NULL, nargs > 2 ? args[2] : Py_None);
+    }
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+    }
+    Py_RETURN_NONE;
+}
+
+static void
+ft_callback_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+
+    PyObject_Free(self);
+    Py_DECREF(tp);
+}
+
+static PyMemberDef ft_callback_members[] = {
+    {"__vectorcalloffset__", Py_T_PYSSIZET, offsetof(FtCallback, vectorcall),
+     Py_READONLY, NULL},
+    {NULL}
+};
+
+static PyType_Slot ft_callback_slots[] = {
+    {Py_tp_dealloc, ft_callback_dealloc},
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_members, ft_callback_members},
+    {0, NULL}
+};
+
+PyType_Spec ft_callback_spec = {
+    .name = "flowtrace._flowtrace.Callback",
+    .basicsize = sizeof(FtCallback),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL
+             | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = ft_callback_slots,
+};
+
+static PyObject *
+callback_new(FtModuleState *st, int kind)
+{
+    FtCallback *cb = PyObject_New(FtCallback, (PyTypeObject *)st->callback_type);
+
+    if (cb == NULL) {
+        return NULL;
+    }
+    cb->vectorcall = ft_callback_call;
+    cb->tr = &st->tr;
+    cb->kind = kind;
+    return (PyObject *)cb;
+}
+
+static int
+events_of(PyObject *events, const char *name, long *out)
+{
+    PyObject *v = PyObject_GetAttrString(events, name);
+
+    if (v == NULL) {
+        return -1;
+    }
+    *out = PyLong_AsLong(v);
+    Py_DECREF(v);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+register_cb(FtTracer *tr, long ev, PyObject *cb)
+{
+    PyObject *r = PyObject_CallMethod(tr->monitoring, "register_callback",
+                                      "ilO", tr->tool_id, ev, cb);
+
+    Py_XDECREF(r);
+    return r == NULL ? -1 : 0;
+}
+
+static int
+choose_tool(FtTracer *tr)
+{
+    static const int order[] = {2, 3, 4, 5, 0, 1};
+    size_t i;
+
+    for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        PyObject *r = PyObject_CallMethod(tr->monitoring, "get_tool", "i",
+                                          order[i]);
+        if (r == NULL) {
+            return -1;
+        }
+        if (r == Py_None) {
+            Py_DECREF(r);
+            r = PyObject_CallMethod(tr->monitoring, "use_tool_id", "is",
+                                    order[i], "flowtrace");
+            if (r == NULL) {
+                return -1;
+            }
+            Py_DECREF(r);
+            tr->tool_id = order[i];
+            return 0;
+        }
+        Py_DECREF(r);
+    }
+    PyErr_SetString(PyExc_RuntimeError,
+                    "flowtrace: every sys.monitoring tool id is in use; "
+                    "stop the other profiler or debugger first");
+    return -1;
+}
+
+int
+ft_hook_start(FtModuleState *st)
+{
+    FtTracer *tr = &st->tr;
+    PyObject *events = NULL, *r;
+    long start, resume, ret, yield, unwind, thrw;
+    PyObject *cbs[FT_EV_COUNT] = {NULL, NULL, NULL};
+    int i, rc = -1;
+
+    tr->tool_id = -1;
+    if (tr->monitoring == NULL) {
+        PyObject *sys = PyImport_ImportModule("sys");
+        if (sys == NULL) {
+            return -1;
+        }
+        tr->monitoring = PyObject_GetAttrString(sys, "monitoring");
+        Py_DECREF(sys);
+        if (tr->monitoring == NULL) {
+            return -1;
+        }
+        tr->disable = PyObject_GetAttrString(tr->monitoring, "DISABLE");
+        if (tr->disable == NULL) {
+            return -1;
+        }
+    }
+    events = PyObject_GetAttrString(tr->monitoring, "events");
+    if (events == NULL
+        || events_of(events, "PY_START", &start) < 0
+        || events_of(events, "PY_RESUME", &resume) < 0
+        || events_of(events, "PY_RETURN", &ret) < 0
+        || events_of(events, "PY_YIELD", &yield) < 0
+        || events_of(events, "PY_UNWIND", &unwind) < 0
+        || events_of(events, "PY_THROW", &thrw) < 0) {
+        goto out;
+    }
+    if (choose_tool(tr) < 0) {
+        goto out;
+    }
+    for (i = 0; i < FT_EV_COUNT; i++) {
+        if ((cbs[i] = callback_new(st, i)) == NULL) {
+            goto out;
+        }
+    }
+    if (register_cb(tr, start, cbs[FT_EV_START]) < 0
+        || register_cb(tr, resume, cbs[FT_EV_START]) < 0
+        || register_cb(tr, thrw, cbs[FT_EV_START]) < 0
+        || register_cb(tr, ret, cbs[FT_EV_RETURN]) < 0
+        || register_cb(tr, yield, cbs[FT_EV_RETURN]) < 0
+        || register_cb(tr, unwind, cbs[FT_EV_UNWIND]) < 0) {
+        goto out;
+    }
+    /* Code disabled by an earlier trace must be seen again. */
+    r = PyObject_CallMethod(tr->monitoring, "restart_events", NULL);
+    if (r == NULL) {
+        goto out;
+    }
+    Py_DECREF(r);
+    r = PyObject_CallMethod(tr->monitoring, "set_events", "il", tr->tool_id,
+                            start | resume | thrw | ret | yield | unwind);
+    if (r == NULL) {
+        goto out;
+    }
+    Py_DECREF(r);
+    rc = 0;
+out:
+    Py_XDECREF(events);
+    for (i = 0; i < FT_EV_COUNT; i++) {
+        Py_XDECREF(cbs[i]);
+    }
+    if (rc < 0 && tr->tool_id >= 0) {
+        PyObject *exc = PyErr_GetRaisedException();
+        ft_hook_stop(st);
+        PyErr_SetRaisedException(exc);
+    }
+    return rc;
+}
+
+void
+ft_hook_stop(FtModuleState *st)
+{
+    FtTracer *tr = &st->tr;
+    PyObject *r;
+
+    if (tr->tool_id < 0) {
+        return;
+    }
+    r = PyObject_CallMethod(tr->monitoring, "set_events", "ii",
+                            tr->tool_id, 0);
+    Py_XDECREF(r);
+    /* free_tool_id also unregisters the callbacks from 3.13 on; 3.12 needs
+     * them cleared by hand. */
+    {
+        PyObject *events = PyObject_GetAttrString(tr->monitoring, "events");
+        static const char *names[] = {"PY_START", "PY_RESUME", "PY_THROW",
+                                      "PY_RETURN", "PY_YIELD", "PY_UNWIND"};
+        size_t i;
+        for (i = 0; events && i < sizeof(names) / sizeof(names[0]); i++) {
+            long ev;
+            if (events_of(events, names[i], &ev) == 0) {
+                (void)register_cb(tr, ev, Py_None);
+            }
+        }
+        Py_XDECREF(events);
+    }
+    r = PyObject_CallMethod(tr->monitoring, "free_tool_id", "i", tr->tool_id);
+    Py_XDECREF(r);
+    PyErr_Clear();
+    tr->tool_id = -1;
+}
+
+void
+ft_fork_child(FtModuleState *st)
+{
+    ft_hook_stop(st);
+}
+
+PyMethodDef ft_bootstrap_def = {NULL, NULL, 0, NULL};
+
+#endif /* FT_MONITORING */
+
+int
+ft_hook_init(PyObject *module)
+{
+    if (ft_extra_index < 0) {
+        ft_extra_index = ft_request_extra_index(code_info_free);
+        if (ft_extra_index < 0) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "flowtrace: no free code extra slot");
+            return -1;
+        }
+    }
+    return 0;
+}

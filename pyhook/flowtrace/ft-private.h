@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * ft-private.h: shared declarations of the flowtrace._flowtrace extension.
+ *
+ * The extension is split by concern: ft-module.c (module, start/stop,
+ * flusher, fork), ft-hook.c (profile / sys.monitoring callbacks, per-thread
+ * state, per-code cache), ft-capture.c (bounded value capture), ft-writer.c
+ * (buffered output and JSON escaping) and ft-repair.c (repair of cut
+ * traces).  The trace format is described in docs/trace-format.md.
+ */
+#ifndef FT_PRIVATE_H
+#define FT_PRIVATE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define FT_MONITORING 1
+#else
+#define FT_MONITORING 0
+#endif
+
+/* Bounds of captured values (docs/trace-format.md, "Captured values"). */
+#define FT_MAX_DEPTH 3
+#define FT_MAX_ITEMS 100
+#define FT_MAX_CHARS 1000
+#define FT_MAX_BYTES 1000
+#define FT_CALL_BUDGET (64 * 1024)
+/* Ints with more bits than this are not converted to decimal. */
+#define FT_MAX_INT_BITS 13000
+
+#define FT_BUF_SIZE (256 * 1024)
+
+typedef struct FtTracer FtTracer;
+typedef struct FtThread FtThread;
+
+/* Per-code-object cache stored in co_extra.  Fragments are pre-escaped
+ * JSON so that opening a node is a handful of memcpy calls. */
+typedef struct {
+    uint64_t gen;            /* tracer generation of `record` */
+    int record;              /* 1: calls of this code are recorded */
+    int self_kind;           /* 0: none, 1: first arg "self", 2: "cls" */
+    int nargs;               /* argument slots, self/cls included */
+    int varargs;             /* index of *args slot or -1 */
+    int varkw;               /* index of **kwargs slot or -1 */
+    char *ident;             /* "callable":..,"module":.., */
+    size_t ident_len;
+    char *where;             /* "file":..,"line":N,["kind":..,] */
+    size_t where_len;
+    char *name;              /* escaped co_name (no quotes) */
+    size_t name_len;
+    char **argkeys;          /* "name": per argument slot */
+    size_t *argkey_lens;
+    int *argslots;           /* index in localsplus */
+    int *argcell;            /* slot may hold a cell */
+    uint64_t type_gen;       /* tracer generation of last_type */
+    PyTypeObject *last_type; /* type of the last self seen (ref in tr->types) */
+    const char *type_name;   /* escaped name of last_type (owned by tr) */
+    size_t type_name_len;
+} FtCode;
+
+typedef struct {
+    PyObject *code;          /* strong reference */
+    FtCode *info;
+    const char *called;      /* escaped "called" of this node */
+    size_t called_len;
+    uint64_t start_ns;
+    int nchildren;
+} FtEntry;
+
+struct FtThread {
+    FtTracer *tr;
+    FtThread *next;
+    int index;               /* 0: main file, k >= 1: part file k */
+    int capturing;           /* > 0 while running Python code for a capture */
+    int in_hook;             /* > 0 while inside a hook (flusher skips it) */
+    int opened;              /* thread node written */
+    unsigned long ident;
+    uint64_t node_id;
+    uint64_t start_ns;
+    uint64_t last_ns;
+    char *name;              /* escaped thread name */
+    size_t name_len;
+    int top_children;
+    FtEntry *stack;
+    int depth;
+    int cap;
+    char *buf;
+    size_t len;
+    size_t bufcap;
+    char *part_path;         /* NULL for the main thread */
+    uint64_t flushed;        /* bytes of this buffer written out so far */
+    uint64_t budget;         /* output position where values stop */
+    int detached;            /* stop() ran while this thread was in a hook */
+    PyObject *exc;           /* < 3.12: last exception raised in this thread */
+};
+
+struct FtTracer {
+    int active;
+    int forked;              /* we are a fork child: never touch the files */
+    uint64_t gen;
+    int fd;
+    char *path;
+    off_t complete_offset;   /* offset of `false` to patch, -1 if none */
+    uint64_t t0;
+    uint64_t next_id;
+    uint64_t calls;
+    uint64_t inflight;
+    uint64_t flushes;
+    uint64_t bytes;          /* bytes written to all files */
+    uint64_t last_flush_bytes;
+    uint64_t last_flush_ns;
+    int nthreads;
+    int write_failed;
+    FtThread *threads;       /* main thread first, then in creation order */
+    FtThread *main;
+    /* options */
+    int skip_inputs;
+    int skip_outputs;
+    int memory;
+    int tracemalloc;
+    double flush_interval;
+    int flush_every_call;
+    int log_flushes;
+    int verbose;
+    PyObject *filter;
+    PyObject *filter_cache;  /* filename -> bool */
+    PyObject *tracemalloc_get; /* tracemalloc.get_traced_memory */
+    PyObject *current_thread;  /* threading.current_thread */
+    PyObject *types;         /* type -> bytes: escaped names, kept until stop */
+    /* flusher */
+    pthread_t flusher;
+    int flusher_running;
+    int flusher_stop;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+#if FT_MONITORING
+    int tool_id;
+    PyObject *monitoring;    /* sys.monitoring */
+    PyObject *disable;       /* sys.monitoring.DISABLE */
+#endif
+};
+
+typedef struct {
+    FtTracer tr;
+    PyObject *callback_type;
+    PyObject *bootstrap;     /* < 3.12: threading.setprofile() function */
+    int fork_registered;
+} FtModuleState;
+
+/* ft-writer.c */
+uint64_t ft_now_ns(void);
+void ft_report(const char *fmt, ...);
+int ft_write_all(int fd, const char *data, size_t len);
+void ft_flush_thread(FtThread *t);
+int ft_grow(FtThread *t, size_t need);
+
+static inline char *
+ft_reserve(FtThread *t, size_t n)
+{
+    if (t->len + n > t->bufcap && ft_grow(t, n) < 0) {
+        return NULL;
+    }
+    return t->buf + t->len;
+}
+
+static inline void
+ft_put(FtThread *t, const char *s, size_t n)
+{
+    char *p = ft_reserve(t, n);
+    if (p != NULL) {
+        memcpy(p, s, n);
+        t->len += n;
+    }
+}
+
+#define FT_PUTS(t, lit) ft_put((t), (lit), sizeof(lit) - 1)
+
+void ft_put_u64(FtThread *t, uint64_t v);
+void ft_put_i64(FtThread *t, int64_t v);
+void ft_put_ms(FtThread *t, uint64_t ns);
+size_t ft_escape_utf8(char *out, const char *s, size_t n);
+char *ft_escape_pystr(PyObject *s, size_t *len_out);
+void ft_put_str(FtThread *t, PyObject *s, Py_ssize_t max_chars);
+void ft_put_cstr(FtThread *t, const char *s, size_t n);
+
+/* ft-capture.c */
+void ft_capture(FtThread *t, PyObject *v, int depth);
+void ft_capture_args(FtThread *t, FtCode *c, PyObject **locals);
+void ft_capture_memory(FtThread *t, const char *key, size_t key_len);
+void ft_capture_error(FtThread *t, PyObject *exc);
+
+/* ft-hook.c */
+FtThread *ft_thread_get(FtTracer *tr);
+int ft_thread_open(FtThread *t);
+int ft_hook_init(PyObject *module);
+int ft_hook_start(FtModuleState *st);
+void ft_hook_stop(FtModuleState *st);
+void ft_thread_close_all(FtTracer *tr);
+void ft_threads_free(FtTracer *tr);
+void ft_fork_child(FtModuleState *st);
+extern PyType_Spec ft_callback_spec;
+extern PyMethodDef ft_bootstrap_def;
+
+/* ft-repair.c */
+PyObject *ft_repair(const char *src, const char *dst);
+
+#endif /* FT_PRIVATE_H */

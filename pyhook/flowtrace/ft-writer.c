@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * ft-writer.c: per-thread output buffers, write(2), and JSON text.
+ *
+ * Every recording thread appends to its own buffer while holding the GIL;
+ * a full buffer is written out by the thread itself, the flusher writes the
+ * others on its interval.  Nothing here allocates per call.
+ */
+#include "ft-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t
+ft_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The one place that writes to stderr: one line, prefixed. */
+void
+ft_report(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return;
+    }
+    if ((size_t)n > sizeof(line) - 2) {
+        n = sizeof(line) - 2;
+    }
+    line[n++] = '\n';
+    (void)ft_write_all(2, line, (size_t)n);
+}
+
+int
+ft_write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+void
+ft_flush_thread(FtThread *t)
+{
+    FtTracer *tr = t->tr;
+    int fd;
+
+    if (t->len == 0) {
+        return;
+    }
+    if (tr->forked || tr->write_failed || t->detached) {
+        t->flushed += t->len;
+        t->len = 0;
+        return;
+    }
+    if (t->part_path == NULL) {
+        fd = tr->fd;
+    }
+    else {
+        fd = open(t->part_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                  0644);
+    }
+    if (fd < 0 || ft_write_all(fd, t->buf, t->len) < 0) {
+        int err = errno;
+        tr->write_failed = 1;
+        ft_report("[FlowTrace] cannot write %s: %s; recording stopped",
+                  t->part_path ? t->part_path : tr->path, strerror(err));
+    }
+    else {
+        tr->bytes += t->len;
+        tr->last_flush_bytes += t->len;
+    }
+    t->flushed += t->len;
+    if (fd >= 0 && t->part_path != NULL) {
+        close(fd);
+    }
+    t->len = 0;
+}
+
+/* Make room for `need` bytes: write the buffer out, grow only for a
+ * single piece larger than the buffer (never for values: they are cut). */
+int
+ft_grow(FtThread *t, size_t need)
+{
+    ft_flush_thread(t);
+    if (need > t->bufcap) {
+        char *nb = PyMem_RawRealloc(t->buf, need);
+        if (nb == NULL) {
+            return -1;
+        }
+        t->buf = nb;
+        t->bufcap = need;
+    }
+    return 0;
+}
+
+static char *
+fmt_u64(char *end, uint64_t v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return end;
+}
+
+void
+ft_put_u64(FtThread *t, uint64_t v)
+{
+    char tmp[24];
+    char *s = fmt_u64(tmp + sizeof(tmp), v);
+
+    ft_put(t, s, (size_t)(tmp + sizeof(tmp) - s));
+}
+
+void
+ft_put_i64(FtThread *t, int64_t v)
+{
+    char tmp[24];
+    char *s;
+
+    if (v < 0) {
+        s = fmt_u64(tmp + sizeof(tmp), (uint64_t)0 - (uint64_t)v);
+        *--s = '-';
+    }
+    else {
+        s = fmt_u64(tmp + sizeof(tmp), (uint64_t)v);
+    }
+    ft_put(t, s, (size_t)(tmp + sizeof(tmp) - s));
+}
+
+/* Milliseconds with 3 decimals, from nanoseconds (rounded). */
+void
+ft_put_ms(FtThread *t, uint64_t ns)
+{
+    char tmp[32];
+    uint64_t us = (ns + 500) / 1000;
+    char *end = tmp + sizeof(tmp);
+    char *s;
+
+    end[-1] = (char)('0' + us % 10);
+    end[-2] = (char)('0' + us / 10 % 10);
+    end[-3] = (char)('0' + us / 100 % 10);
+    end[-4] = '.';
+    s = fmt_u64(end - 4, us / 1000);
+    ft_put(t, s, (size_t)(end - s));
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* 0: as is, 1: two-char escape, 2: \u00XX */
+static const unsigned char esc_class[128] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 1, 1, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static inline char *
+put_ascii_escaped(char *o, unsigned int ch)
+{
+    switch (esc_class[ch]) {
+    case 0:
+        *o++ = (char)ch;
+        break;
+    case 1:
+        *o++ = '\\';
+        switch (ch) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        default: *o++ = 't'; break;
+        }
+        break;
+    default:
+        memcpy(o, "\\u00", 4);
+        o[4] = hexdigits[ch >> 4];
+        o[5] = hexdigits[ch & 15];
+        o += 6;
+        break;
+    }
+    return o;
+}
+
+static inline char *
+put_code_point(char *o, Py_UCS4 ch)
+{
+    if (ch < 0x80) {
+        return put_ascii_escaped(o, ch);
+    }
+    if (ch < 0x800) {
+        *o++ = (char)(0xC0 | (ch >> 6));
+        *o++ = (char)(0x80 | (ch & 0x3F));
+    }
+    else if (ch < 0x10000) {
+        if (ch >= 0xD800 && ch <= 0xDFFF) {
+            ch = 0xFFFD;   /* lone surrogate: keep the file strict UTF-8 */
+        }
+        *o++ = (char)(0xE0 | (ch >> 12));
+        *o++ = (char)(0x80 | ((ch >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (ch & 0x3F));
+    }
+    else {
+        *o++ = (char)(0xF0 | (ch >> 18));
+        *o++ = (char)(0x80 | ((ch >> 12) & 0x3F));
+        *o++ = (char)(0x80 | ((ch >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (ch & 0x3F));
+    }
+    return o;
+}
+
+/* Escape the first n code points of s into out (room: 6 * n bytes). */
+static size_t
+escape_unicode(char *out, PyObject *s, Py_ssize_t n)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    char *o = out;
+    Py_ssize_t i;
+
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *p = data;
+        for (i = 0; i < n; i++) {
+            o = put_code_point(o, p[i]);
+        }
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *p = data;
+        for (i = 0; i < n; i++) {
+            o = put_code_point(o, p[i]);
+        }
+    }
+    else {
+        const Py_UCS4 *p = data;
+        for (i = 0; i < n; i++) {
+            o = put_code_point(o, p[i]);
+        }
+    }
+    return (size_t)(o - out);
+}
+
+/* Escape a C string that is valid UTF-8 (or replaced byte-wise). */
+size_t
+ft_escape_utf8(char *out, const char *s, size_t n)
+{
+    char *o = out;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80) {
+            o = put_ascii_escaped(o, ch);
+        }
+        else {
+            *o++ = (char)ch;
+        }
+    }
+    return (size_t)(o - out);
+}
+
+/* A malloc'd escaped copy of a str (no quotes), for cached fragments. */
+char *
+ft_escape_pystr(PyObject *s, size_t *len_out)
+{
+    Py_ssize_t n;
+    char *out;
+
+    if (s == NULL || !PyUnicode_Check(s)) {
+        out = PyMem_RawMalloc(1);
+        if (out != NULL) {
+            *len_out = 0;
+        }
+        return out;
+    }
+    n = PyUnicode_GET_LENGTH(s);
+    out = PyMem_RawMalloc((size_t)n * 6 + 1);
+    if (out == NULL) {
+        return NULL;
+    }
+    *len_out = escape_unicode(out, s, n);
+    return out;
+}
+
+/* A quoted JSON string of at most max_chars code points of s. */
+void
+ft_put_str(FtThread *t, PyObject *s, Py_ssize_t max_chars)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    char *o;
+
+    if (n > max_chars) {
+        n = max_chars;
+    }
+    o = ft_reserve(t, (size_t)n * 6 + 2);
+    if (o == NULL) {
+        return;
+    }
+    *o++ = '"';
+    if (PyUnicode_IS_ASCII(s)) {
+        const Py_UCS1 *p = PyUnicode_1BYTE_DATA(s);
+        Py_ssize_t i;
+        for (i = 0; i < n; i++) {
+            if (esc_class[p[i]] == 0) {
+                *o++ = (char)p[i];
+            }
+            else {
+                o = put_ascii_escaped(o, p[i]);
+            }
+        }
+    }
+    else {
+        o += escape_unicode(o, s, n);
+    }
+    *o++ = '"';
+    t->len = (size_t)(o - t->buf);
+}
+
+/* A quoted JSON string from C text (UTF-8). */
+void
+ft_put_cstr(FtThread *t, const char *s, size_t n)
+{
+    char *o = ft_reserve(t, n * 6 + 2);
+
+    if (o == NULL) {
+        return;
+    }
+    *o++ = '"';
+    o += ft_escape_utf8(o, s, n);
+    *o++ = '"';
+    t->len = (size_t)(o - t->buf);
+}
