@@ -199,62 +199,75 @@ add_actions (FtApplication *self)
 
 /* Screenshot ---------------------------------------------------------- */
 
-static gboolean
-save_screenshot (FtApplication  *self,
-                 GtkWidget      *window,
-                 GError        **error)
+/* Renders what @window shows; NULL while it has not been drawn yet
+ * (under a bare X server the first frames can come before the map). */
+static GdkTexture *
+render_window (GtkWidget *window)
 {
   int width = gtk_widget_get_width (window);
   int height = gtk_widget_get_height (window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GtkSnapshot *snapshot;
 
+  if (!gtk_widget_get_mapped (window) || width <= 0 || height <= 0 || renderer == NULL)
+    return NULL;
+
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL || renderer == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The window could not be drawn"));
-      return FALSE;
-    }
+  if (node == NULL)
+    return NULL;
 
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, self->screenshot_path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Could not write the screenshot to “%s”"), self->screenshot_path);
-      return FALSE;
-    }
-
-  return TRUE;
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
-/* Two frames after loading: the first lays the tree out, the second has
- * painted it. */
+static void
+finish_screenshot (FtApplication *self,
+                   GtkWidget     *window,
+                   GdkTexture    *texture)
+{
+  if (texture == NULL)
+    {
+      g_printerr ("flowtrace-gtk: %s\n", _("The window could not be drawn"));
+      self->exit_status = 1;
+    }
+  else if (!gdk_texture_save_to_png (texture, self->screenshot_path))
+    {
+      g_printerr ("flowtrace-gtk: ");
+      g_printerr (_("Could not write the screenshot to “%s”"), self->screenshot_path);
+      g_printerr ("\n");
+      self->exit_status = 1;
+    }
+
+  g_debug ("first frame after %.3f s",
+           (g_get_monotonic_time () - self->start_time) / (double) G_USEC_PER_SEC);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A few frames after loading, once nothing moves: the first frames lay
+ * the tree out, then it is painted. */
 static gboolean
 screenshot_tick_cb (GtkWidget     *window,
                     GdkFrameClock *clock,
                     gpointer       user_data)
 {
   FtApplication *self = FT_APPLICATION (user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
   int frames = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (window), "ft-frames")) + 1;
 
   g_object_set_data (G_OBJECT (window), "ft-frames", GINT_TO_POINTER (frames));
   if (frames < 3 || ft_window_is_animating (FT_WINDOW (window)))
     return G_SOURCE_CONTINUE;
 
-  if (!save_screenshot (self, window, &error))
-    {
-      g_printerr ("flowtrace-gtk: %s\n", error->message);
-      self->exit_status = 1;
-    }
-  g_debug ("first frame after %.3f s",
-           (g_get_monotonic_time () - self->start_time) / (double) G_USEC_PER_SEC);
+  texture = render_window (window);
+  /* Give up after about ten seconds of frames that draw nothing. */
+  if (texture == NULL && frames < 600)
+    return G_SOURCE_CONTINUE;
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  finish_screenshot (self, window, texture);
   return G_SOURCE_REMOVE;
 }
 

@@ -26,6 +26,7 @@
 #define READ_CHUNK       (4u << 20)
 #define MAX_DEPTH        20000
 #define PROGRESS_STEP    (8u << 20)
+#define MAX_TOKEN        ((gsize) 1 << 30)  /* one string or number; tracer values are far smaller */
 
 typedef enum
 {
@@ -174,6 +175,14 @@ refill (Parser *p,
 
   if (p->len + READ_CHUNK / 2 > p->size)
     {
+      if (p->size >= MAX_TOKEN)
+        {
+          g_set_error (&p->io_error, FT_TRACE_ERROR, FT_TRACE_ERROR_TOO_LARGE,
+                       _("%s: byte %" G_GUINT64_FORMAT ": a single value is larger than 1 GB; "
+                         "FlowTrace cannot show it"),
+                       p->trace->display_name, p->base + p->tok_pos);
+          return FALSE;
+        }
       /* A token longer than the buffer: grow it. */
       p->size = MAX (p->size * 2, p->len + READ_CHUNK);
       p->buf = g_realloc (p->buf, p->size);
@@ -190,6 +199,8 @@ refill (Parser *p,
   if (p->progress != NULL && p->base + p->len - p->last_progress >= PROGRESS_STEP)
     {
       p->last_progress = p->base + p->len;
+      /* a trace still being written grows past the size seen at open */
+      p->trace->file_size = MAX (p->trace->file_size, p->last_progress);
       p->progress (p->last_progress, p->trace->file_size, p->progress_data);
     }
 
@@ -1422,6 +1433,7 @@ ft_trace_parse_stream (FtTrace             *trace,
   trace->nodes = g_renew (FtNode, trace->nodes, MAX (1, trace->n_nodes));
   build_children (trace);
   trace->n_calls = count_calls (trace);
+  trace->file_size = MAX (trace->file_size, p.base + p.len);
   if (progress != NULL)
     progress (p.base + p.len, trace->file_size, progress_data);
   ok = TRUE;

@@ -41,8 +41,12 @@ test_screenshot_writes_png (void)
   g_autofree char *err = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+  int status;
 
-  g_assert_cmpint (run (out, trace, &err), ==, 0);
+  status = run (out, trace, &err);
+  if (status != 0)
+    g_test_message ("flowtrace-gtk said: %s", err);
+  g_assert_cmpint (status, ==, 0);
   g_assert_true (g_file_get_contents (out, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 10000);
   g_assert_cmpmem (contents, 8, png_signature, 8);

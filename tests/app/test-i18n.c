@@ -2,14 +2,17 @@
  *
  * SPDX-License-Identifier: MIT
  *
- * Run with LANGUAGE=es (see meson.build): the translations built in the
- * build tree must reach the real widgets.
+ * Run twice (see meson.build): with LANGUAGE=es, and with LANGUAGE=en but
+ * the "language" setting at "es", as chosen in Preferences, which wins.
+ * Either way the translations built in the build tree must reach the
+ * real widgets.
  */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "ft-call-view.h"
 #include "ft-test-util.h"
 #include "ft-window.h"
 
@@ -21,8 +24,8 @@ test_welcome_in_spanish (void)
   gtk_window_present (GTK_WINDOW (window));
   ft_test_wait_frames (GTK_WIDGET (window), 2);
 
-  g_assert_cmpstr (_("No Trace Open"), ==, "No hay ningún rastro abierto");
-  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "No hay ningún rastro abierto"));
+  g_assert_cmpstr (_("No Trace Open"), ==, "No hay ninguna traza abierta");
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "No hay ninguna traza abierta"));
   g_assert_null (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"));
   ft_test_destroy_window (window);
 }
@@ -35,6 +38,8 @@ test_trace_in_spanish (void)
   FtWindow *window = ft_test_load_window (path, &error);
 
   g_assert_no_error (error);
+  g_assert_true (ft_call_view_reveal (ft_window_get_call_view (window), 2));
+  ft_test_save_shot (GTK_WIDGET (window), "spanish");
   /* Column titles and detail headings */
   g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Llamada"));
   g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Módulo"));
@@ -46,6 +51,18 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *setting = g_getenv ("FT_TEST_LANGUAGE_SETTING");
+
+  /* The setting is read at startup, before any window exists. */
+  if (setting != NULL)
+    {
+      g_autoptr(GSettings) settings = NULL;
+
+      g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+      settings = g_settings_new (APP_ID);
+      g_settings_set_string (settings, "language", setting);
+    }
+
   ft_test_init (&argc, &argv);
 
   g_test_add_func ("/flowtrace/i18n/welcome", test_welcome_in_spanish);
