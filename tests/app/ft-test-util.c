@@ -222,6 +222,27 @@ ft_test_find_label (GtkWidget  *root,
   return NULL;
 }
 
+/* The first widget of @type below @root, depth first. */
+GtkWidget *
+ft_test_find_widget (GtkWidget *root,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ft_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 FtNodeId
 ft_test_node_by_id (FtTrace *trace,
                     gint64   id)

@@ -28,6 +28,8 @@ void       ft_test_wait_frames      (GtkWidget   *widget,
 GtkLabel  *ft_test_find_label       (GtkWidget   *root,
                                      const char  *text);
 GPtrArray *ft_test_collect_labels   (GtkWidget   *root);
+GtkWidget *ft_test_find_widget      (GtkWidget   *root,
+                                     GType        type);
 FtNodeId   ft_test_node_by_id       (FtTrace     *trace,
                                      gint64       id);
 gint64     ft_test_selected_id      (FtWindow    *window);

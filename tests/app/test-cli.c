@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 #include <glib/gstdio.h>
 
 #include "ft-test-util.h"
@@ -15,22 +15,97 @@
 static const char png_signature[] = "\x89PNG\r\n\x1a\n";
 
 static int
-run (const char  *out_path,
-     const char  *trace_path,
-     char       **err)
+run_with (const char  *out_path,
+          const char  *trace_path,
+          const char  *config_dir,
+          char       **err)
 {
   const char *exe = g_getenv ("FLOWTRACE_GTK");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (exe);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                              exe, "--screenshot", out_path, trace_path, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* Settings from a key file, as a user's would be. */
+  if (config_dir != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_dir, TRUE);
+    }
+  process = g_subprocess_launcher_spawn (launcher, &error, exe, "--screenshot", out_path, trace_path, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
   g_assert_no_error (error);
 
   return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static int
+run (const char  *out_path,
+     const char  *trace_path,
+     char       **err)
+{
+  return run_with (out_path, trace_path, NULL, err);
+}
+
+/* Mean brightness (0-255) of a screenshot's empty tree area. */
+static double
+tree_brightness (const char *png)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (png, &error);
+  int width, height;
+  g_autofree guchar *pixels = NULL;
+  double sum = 0;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, width * 4);
+  /* Lower left quarter: below the few rows of the sample, inside the tree. */
+  for (int y = height * 3 / 4; y < height * 7 / 8; y++)
+    for (int x = width / 8; x < width / 4; x++)
+      {
+        const guchar *p = pixels + ((gsize) y * width + x) * 4;
+
+        sum += (p[0] + p[1] + p[2]) / 3.0;
+        n++;
+      }
+
+  return sum / n;
+}
+
+static void
+test_style_dark_by_default_light_on_request (void)
+{
+  g_autofree char *trace = ft_test_write_file ("sample.json", ft_test_sample_trace, -1);
+  g_autofree char *dark = ft_test_write_file ("dark.png", "", 0);
+  g_autofree char *light = ft_test_write_file ("light.png", "", 0);
+  g_autofree char *config = g_path_get_dirname (trace);
+  g_autofree char *keyfile_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (keyfile_dir, "keyfile", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+
+  g_assert_cmpint (run (dark, trace, &err), ==, 0);
+  g_assert_cmpfloat (tree_brightness (dark), <, 80.0);
+
+  g_assert_cmpint (g_mkdir_with_parents (keyfile_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (keyfile, "[io/github/flowtrace/FlowTrace]\nstyle-variant='light'\n", -1, NULL));
+  g_assert_cmpint (run_with (light, trace, config, &err2), ==, 0);
+  g_assert_cmpfloat (tree_brightness (light), >, 200.0);
+  if (g_getenv ("FT_SHOTS_DIR") != NULL)
+    {
+      g_autofree char *copy = g_build_filename (g_getenv ("FT_SHOTS_DIR"), "light.png", NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (light, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+    }
 }
 
 static void
@@ -79,6 +154,7 @@ main (int   argc,
 
   g_test_add_func ("/flowtrace/cli/screenshot-writes-png", test_screenshot_writes_png);
   g_test_add_func ("/flowtrace/cli/screenshot-malformed-fails", test_screenshot_malformed_fails);
+  g_test_add_func ("/flowtrace/cli/style", test_style_dark_by_default_light_on_request);
 
   return g_test_run ();
 }

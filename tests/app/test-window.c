@@ -12,6 +12,7 @@
 #include "ft-detail-pane.h"
 #include "ft-json-view.h"
 #include "ft-panel-window.h"
+#include "ft-preferences-window.h"
 #include "ft-test-util.h"
 #include "ft-window.h"
 
@@ -186,6 +187,43 @@ test_search_next_previous (void)
   g_assert_cmpuint (ft_window_get_n_matches (window), ==, 0);
   ft_test_wait_frames (GTK_WIDGET (window), 1);
   g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "No matches"));
+  ft_test_destroy_window (window);
+}
+
+/* As a user: Ctrl+F, type, Enter for the next match. */
+static void
+test_search_bar (void)
+{
+  FtWindow *window = load_sample ();
+  GtkWidget *bar = ft_test_find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_BAR);
+  GtkWidget *entry = ft_test_find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
+
+  g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
+
+  /* The entry searches after its typing delay. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "shop.cart");
+  while (ft_window_get_n_matches (window) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* Module search: __init__, add, <listcomp>, total */
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 4);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 1);
+
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpint (ft_test_selected_id (window), ==, 2);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpint (ft_test_selected_id (window), ==, 3);
+  g_signal_emit_by_name (entry, "previous-match");
+  g_assert_cmpint (ft_test_selected_id (window), ==, 2);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "2/4"));
+  ft_test_save_shot (GTK_WIDGET (window), "search-bar");
+
+  /* Escape closes the bar and clears the highlights. */
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 0);
   ft_test_destroy_window (window);
 }
 
@@ -471,6 +509,51 @@ test_malformed_trace_error (void)
   ft_test_destroy_window (window);
 }
 
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *prefs;
+  GtkWidget *combo;
+  GtkWidget *toggle;
+  g_autofree char *style = NULL;
+
+  reset_settings ();
+  prefs = ft_preferences_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (prefs));
+  ft_test_wait_frames (prefs, 2);
+  ft_test_save_shot (prefs, "preferences");
+
+  /* The first combo row is the style, the first switch hides internals. */
+  combo = ft_test_find_widget (prefs, ADW_TYPE_COMBO_ROW);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 2);   /* dark */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), 1);
+  style = g_settings_get_string (settings, "style-variant");
+  g_assert_cmpstr (style, ==, "light");
+
+  toggle = ft_test_find_widget (prefs, GTK_TYPE_SWITCH);
+  g_assert_false (g_settings_get_boolean (settings, "hide-internals"));
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "hide-internals"));
+
+  ft_test_destroy_window (prefs);
+  reset_settings ();
+}
+
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/flowtrace/FlowTrace/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_assert_nonnull (overlay);
+  gtk_window_present (GTK_WINDOW (overlay));
+  ft_test_wait_frames (overlay, 2);
+  g_assert_nonnull (ft_test_find_label (overlay, "Search calls"));
+  ft_test_save_shot (overlay, "shortcuts");
+  ft_test_destroy_window (overlay);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -485,6 +568,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/expand-collapse", test_expand_collapse);
   g_test_add_func ("/flowtrace/window/search-reveals-match", test_search_reveals_match);
   g_test_add_func ("/flowtrace/window/search-next-previous", test_search_next_previous);
+  g_test_add_func ("/flowtrace/window/search-bar", test_search_bar);
   g_test_add_func ("/flowtrace/window/details-filled", test_details_filled);
   g_test_add_func ("/flowtrace/window/changed-inputs", test_changed_inputs_counted);
   g_test_add_func ("/flowtrace/window/markup-shown-literally", test_markup_shown_literally);
@@ -496,6 +580,8 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/panels", test_open_panels);
   g_test_add_func ("/flowtrace/window/salvage-banner", test_salvaged_trace_banner);
   g_test_add_func ("/flowtrace/window/malformed", test_malformed_trace_error);
+  g_test_add_func ("/flowtrace/window/preferences", test_preferences);
+  g_test_add_func ("/flowtrace/window/shortcuts", test_shortcuts_window);
 
   status = g_test_run ();
   g_free (sample_path);
