@@ -398,7 +398,8 @@ instance_dict(PyObject *v)
         swallow_error();
         return NULL;
     }
-    if (!PyDict_Check(d)) {
+    /* An empty attribute dict says less than the object's repr. */
+    if (!PyDict_Check(d) || PyDict_GET_SIZE(d) == 0) {
         Py_DECREF(d);
         return NULL;
     }

@@ -412,6 +412,8 @@ ft_thread_open(FtThread *t)
 
 /* ---- events ----------------------------------------------------------- */
 
+static void resolve_pending(FtThread *t, PyObject *exc);
+
 static void
 after_write(FtThread *t)
 {
@@ -564,6 +566,9 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     if (t == NULL || t->capturing || t->detached) {
         return 0;
     }
+    if (t->exc_pending) {
+        resolve_pending(t, NULL);
+    }
     c = code_info(t, code, globals);
     if (c == NULL) {
         return 0;
@@ -602,9 +607,26 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     return 0;
 }
 
+/* Below 3.12 the profile hook does not see the exception leaving a frame:
+ * the node is closed up to its duration and its "error" is written by the
+ * next exception event (the exception arriving in the caller's frame), or
+ * as unknown by the next event of any other kind. */
+static void
+resolve_pending(FtThread *t, PyObject *exc)
+{
+    t->exc_pending = 0;
+    if (exc != NULL) {
+        ft_capture_error(t, exc);
+    }
+    else {
+        FT_PUTS(t, "\"error\":\"<exception>\",\"error_type\":null");
+    }
+    FT_PUTS(t, "}");
+}
+
 static void
 on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
-          PyObject *exc)
+          PyObject *exc, int pending)
 {
     FtThread *t;
     FtEntry *e;
@@ -614,8 +636,13 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         return;
     }
     t = ft_tls;
-    if (t->capturing || t->detached || t->depth == 0
-        || t->stack[t->depth - 1].code != code) {
+    if (t->capturing || t->detached) {
+        return;
+    }
+    if (t->exc_pending) {
+        resolve_pending(t, NULL);
+    }
+    if (t->depth == 0 || t->stack[t->depth - 1].code != code) {
         return;
     }
     t->in_hook++;
@@ -635,8 +662,6 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     else {
         ft_capture(t, retval, 0);
     }
-    FT_PUTS(t, ",");
-    ft_capture_error(t, exc);
     if (tr->memory) {
         ft_capture_memory(t, ",\"memory_after\":",
                           sizeof(",\"memory_after\":") - 1);
@@ -644,7 +669,14 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     now = ft_now_ns() - tr->t0;
     FT_PUTS(t, ",\"duration_ms\":");
     ft_put_ms(t, now - e->start_ns);
-    FT_PUTS(t, "}");
+    FT_PUTS(t, ",");
+    if (pending) {
+        t->exc_pending = 1;
+    }
+    else {
+        ft_capture_error(t, exc);
+        FT_PUTS(t, "}");
+    }
     t->last_ns = now;
     t->depth--;
     tr->inflight--;
@@ -657,6 +689,9 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
 static void
 thread_close(FtThread *t, uint64_t now)
 {
+    if (t->exc_pending) {
+        resolve_pending(t, NULL);
+    }
     while (t->depth > 0) {
         FtEntry *e = &t->stack[--t->depth];
         FT_PUTS(t, "],\"output\":null,\"error\":null,\"error_type\":null,"
@@ -696,7 +731,6 @@ thread_free(FtThread *t)
     while (t->depth > 0) {
         Py_CLEAR(t->stack[--t->depth].code);
     }
-    Py_CLEAR(t->exc);
     PyMem_RawFree(t->stack);
     PyMem_RawFree(t->buf);
     PyMem_RawFree(t->name);
@@ -758,6 +792,7 @@ static int
 ft_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
     FtTracer *tr;
+    FtThread *t;
 
     if (what == PyTrace_CALL) {
         frame->f_trace_lines = 0;
@@ -767,13 +802,16 @@ ft_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
         return 0;
     }
     tr = tracer_of(obj);
-    if (!tr->active || ft_tls == NULL || ft_tls_gen != tr->gen) {
-        return 0;
+    t = ft_tls;
+    if (tr->active && t != NULL && ft_tls_gen == tr->gen && t->exc_pending
+        && !t->capturing && PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) >= 2) {
+        t->in_hook++;
+        resolve_pending(t, PyTuple_GET_ITEM(arg, 1));
+        t->in_hook--;
     }
-    if (PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) >= 2) {
-        PyObject *v = PyTuple_GET_ITEM(arg, 1);
-        Py_INCREF(v);
-        Py_XSETREF(ft_tls->exc, v);
+    /* Only needed for the one event after a frame left by an exception. */
+    if (_PyEval_SetTrace(PyThreadState_Get(), NULL, NULL) < 0) {
+        PyErr_Clear();
     }
     return 0;
 }
@@ -784,11 +822,16 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     FtTracer *tr;
     PyObject *code;
 
-    if (what > PyTrace_RETURN) {
-        return 0;      /* C calls are not recorded */
-    }
     tr = tracer_of(obj);
     if (!tr->active) {
+        return 0;
+    }
+    if (what > PyTrace_RETURN) {
+        /* C calls are not recorded, but they end a pending error. */
+        if (ft_tls != NULL && ft_tls->exc_pending && ft_tls_gen == tr->gen
+            && !ft_tls->capturing) {
+            resolve_pending(ft_tls, NULL);
+        }
         return 0;
     }
     code = (PyObject *)PyFrame_GetCode(frame);
@@ -797,14 +840,17 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
         on_call(tr, code, frame_locals(frame), frame_globals(frame));
     }
     else if (arg != NULL) {
-        on_return(tr, code, frame_locals(frame), arg, NULL);
+        on_return(tr, code, frame_locals(frame), arg, NULL, 0);
     }
     else {
-        PyObject *exc = ft_tls ? ft_tls->exc : NULL;
-        Py_XINCREF(exc);
-        on_return(tr, code, frame_locals(frame), NULL,
-                  exc ? exc : Py_None);
-        Py_XDECREF(exc);
+        on_return(tr, code, frame_locals(frame), NULL, NULL, 1);
+        if (ft_tls != NULL && ft_tls->exc_pending) {
+            PyThreadState *ts = PyThreadState_Get();
+            if (ts->c_tracefunc == NULL
+                && _PyEval_SetTrace(ts, ft_trace, obj) < 0) {
+                PyErr_Clear();
+            }
+        }
     }
     if (PyErr_Occurred()) {
         PyErr_Clear();
@@ -818,13 +864,6 @@ install_on(PyThreadState *ts, PyObject *module)
     if (_PyEval_SetProfile(ts, ft_profile, module) < 0) {
         PyErr_Clear();
     }
-#ifdef FT_EXCEPTION_TRACE
-    if (ts->c_tracefunc == NULL && _PyEval_SetTrace(ts, ft_trace, module) < 0) {
-        PyErr_Clear();
-    }
-#else
-    (void)ft_trace;
-#endif
 }
 
 static void
@@ -1006,10 +1045,10 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
             PyErr_Clear();
             Py_RETURN_NONE;
         }
-        on_return(tr, code, locals, nargs > 2 ? args[2] : Py_None, NULL);
+        on_return(tr, code, locals, nargs > 2 ? args[2] : Py_None, NULL, 0);
     }
     else {
-        on_return(tr, code, locals, NULL, nargs > 2 ? args[2] : Py_None);
+        on_return(tr, code, locals, NULL, nargs > 2 ? args[2] : Py_None, 0);
     }
     if (PyErr_Occurred()) {
         PyErr_Clear();

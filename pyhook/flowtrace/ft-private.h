@@ -96,7 +96,7 @@ struct FtThread {
     uint64_t flushed;        /* bytes of this buffer written out so far */
     uint64_t budget;         /* output position where values stop */
     int detached;            /* stop() ran while this thread was in a hook */
-    PyObject *exc;           /* < 3.12: last exception raised in this thread */
+    int exc_pending;         /* < 3.12: a node waits for its "error" */
 };
 
 struct FtTracer {
