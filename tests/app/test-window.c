@@ -493,6 +493,135 @@ test_salvaged_trace_banner (void)
 }
 
 static void
+on_cancel_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_false (ft_window_load_finish (FT_WINDOW (object), result, error));
+}
+
+/* A big file: Cancel stops the load and the window returns to where it
+ * was. */
+static void
+test_cancel_loading (void)
+{
+  g_autoptr(GString) big = g_string_new ("[{\"id\":0,\"callable\":\"big.py\",\"module\":\"__main__\",\"calls\":[");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+
+  for (guint i = 1; i <= 300000; i++)
+    g_string_append_printf (big, "%s{\"id\":%u,\"callable\":\"f\",\"module\":\"m\",\"inputs\":{\"x\":%u},\"output\":%u,\"calls\":[]}",
+                            i > 1 ? "," : "", i, i, i);
+  g_string_append (big, "]}]");
+  path = ft_test_write_file ("big.json", big->str, big->len);
+  file = g_file_new_for_path (path);
+
+  reset_settings ();
+  window = ft_window_new (NULL);
+  ft_window_set_remember_size (window, FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  ft_window_load_async (window, file, NULL, on_cancel_loaded_cb, &error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-load", NULL);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (ft_window_get_trace (window));
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ft_test_find_label (GTK_WIDGET (window), "No Trace Open"))));
+  ft_test_destroy_window (window);
+}
+
+/* A match far below the first screen is scrolled to. */
+static void
+test_reveal_scrolls (void)
+{
+  g_autoptr(GString) wide = g_string_new ("[{\"id\":0,\"callable\":\"wide.py\",\"module\":\"__main__\",\"calls\":[");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+  GtkLabel *label;
+
+  for (guint i = 1; i <= 3000; i++)
+    g_string_append_printf (wide, "%s{\"id\":%u,\"callable\":\"step_%u\",\"module\":\"m\",\"calls\":[]}",
+                            i > 1 ? "," : "", i, i);
+  g_string_append (wide, "]}]");
+  path = ft_test_write_file ("wide.json", wide->str, wide->len);
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  g_assert_null (ft_test_find_label (GTK_WIDGET (window), "step_2900"));
+
+  ft_window_search (window, "step_2900");
+  ft_test_wait_frames (GTK_WIDGET (window), 5);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 2900);
+  label = ft_test_find_label (GTK_WIDGET (window), "step_2900");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label)));
+  ft_test_destroy_window (window);
+}
+
+static void
+test_recent_files (void)
+{
+  FtWindow *loaded = load_sample ();
+  FtWindow *window;
+
+  /* A new window's welcome page lists the trace just opened. */
+  window = ft_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Recent Traces"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "sample.json"));
+  ft_test_save_shot (GTK_WIDGET (window), "welcome-recent");
+  ft_test_destroy_window (window);
+  ft_test_destroy_window (loaded);
+}
+
+/* Opening as a user does (not through the test hook): the error reaches
+ * a dialog naming the file. */
+static void
+test_error_dialog (void)
+{
+  g_autofree char *path = ft_test_write_file ("garbage.json", "[{\"id\": 0, \"callable\": ]", -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FtWindow *window;
+  GtkWidget *dialog = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+
+  reset_settings ();
+  window = ft_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  ft_window_open (window, file);
+
+  while (dialog == NULL)
+    {
+      GList *toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (ADW_IS_MESSAGE_DIALOG (l->data))
+          dialog = l->data;
+      g_list_free (toplevels);
+      if (dialog == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_object_get (dialog, "heading", &heading, "body", &body, NULL);
+  g_assert_cmpstr (heading, ==, "Could Not Open the Trace");
+  g_assert_nonnull (strstr (body, "garbage.json"));
+  g_assert_nonnull (strstr (body, "byte"));
+  ft_test_save_shot (dialog, "error-dialog");
+  ft_test_destroy_window (dialog);
+  ft_test_destroy_window (window);
+}
+
+static void
 test_malformed_trace_error (void)
 {
   g_autofree char *path = ft_test_write_file ("broken.json", "{\"not\": \"a trace\"}", -1);
@@ -580,6 +709,10 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/panels", test_open_panels);
   g_test_add_func ("/flowtrace/window/salvage-banner", test_salvaged_trace_banner);
   g_test_add_func ("/flowtrace/window/malformed", test_malformed_trace_error);
+  g_test_add_func ("/flowtrace/window/cancel-loading", test_cancel_loading);
+  g_test_add_func ("/flowtrace/window/reveal-scrolls", test_reveal_scrolls);
+  g_test_add_func ("/flowtrace/window/recent-files", test_recent_files);
+  g_test_add_func ("/flowtrace/window/error-dialog", test_error_dialog);
   g_test_add_func ("/flowtrace/window/preferences", test_preferences);
   g_test_add_func ("/flowtrace/window/shortcuts", test_shortcuts_window);
 
