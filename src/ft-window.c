@@ -21,6 +21,13 @@
 
 #define MAX_RECENT 6
 
+/* Recent files are kept per program name: the app's, or a test's. */
+static const char *
+recent_app_name (void)
+{
+  return g_get_prgname () ? g_get_prgname () : "flowtrace-gtk";
+}
+
 typedef struct
 {
   GMutex  mutex;
@@ -198,7 +205,7 @@ add_recent (FtWindow *self,
     .display_name = NULL,
     .description = NULL,
     .mime_type = (char *) "application/json",
-    .app_name = (char *) g_get_prgname (),
+    .app_name = (char *) recent_app_name (),
     .app_exec = (char *) "flowtrace-gtk %u",
   };
 
@@ -679,7 +686,7 @@ fill_recent (FtWindow *self)
     {
       GtkRecentInfo *info = l->data;
 
-      if (!gtk_recent_info_has_application (info, g_get_prgname ()) || !gtk_recent_info_exists (info))
+      if (!gtk_recent_info_has_application (info, recent_app_name ()) || !gtk_recent_info_exists (info))
         continue;
       gtk_list_box_append (self->recent_list, recent_row_new (info));
       n++;

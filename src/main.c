@@ -11,6 +11,27 @@
 
 #include "ft-application.h"
 
+/* Installed to a prefix that is not on XDG_DATA_DIRS (say ~/.local or
+ * /opt/flowtrace), the app still finds its own GSettings schema and icons.
+ * This runs before GLib reads and caches the variable. */
+static void
+add_own_data_dir (void)
+{
+  const char *dirs = g_getenv ("XDG_DATA_DIRS");
+  g_auto(GStrv) list = NULL;
+  g_autofree char *value = NULL;
+
+  if (dirs == NULL || dirs[0] == '\0')
+    dirs = "/usr/local/share:/usr/share";
+
+  list = g_strsplit (dirs, G_SEARCHPATH_SEPARATOR_S, -1);
+  if (g_strv_contains ((const char * const *) list, FT_DATADIR))
+    return;
+
+  value = g_strconcat (FT_DATADIR, G_SEARCHPATH_SEPARATOR_S, dirs, NULL);
+  g_setenv ("XDG_DATA_DIRS", value, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -18,6 +39,7 @@ main (int   argc,
   g_autoptr(FtApplication) app = NULL;
   int status;
 
+  add_own_data_dir ();
   ft_i18n_init ();
   g_set_application_name (_("FlowTrace"));
 
