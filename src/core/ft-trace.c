@@ -616,6 +616,46 @@ ft_trace_dup_node_text (FtTrace   *self,
   return g_steal_pointer (&text);
 }
 
+static guint
+hex4 (const char *s)
+{
+  return g_ascii_xdigit_value (s[0]) << 12 | g_ascii_xdigit_value (s[1]) << 8 |
+         g_ascii_xdigit_value (s[2]) << 4 | g_ascii_xdigit_value (s[3]);
+}
+
+/* JSON allows lone surrogate escapes (Python writes them for undecodable
+ * bytes); json-glib refuses them.  Replace each with \ufffd in place, as
+ * the loader does for names.  The text was validated on load. */
+static void
+replace_lone_surrogates (char  *text,
+                         gsize  len)
+{
+  for (gsize i = 0; i + 1 < len; i++)
+    {
+      guint ch;
+
+      if (text[i] != '\\')
+        continue;
+      if (text[i + 1] != 'u' || i + 6 > len)
+        {
+          i++;   /* skip the escaped character, e.g. the second '\\' of "\\\\" */
+          continue;
+        }
+      ch = hex4 (text + i + 2);
+      if (ch >= 0xD800 && ch < 0xDC00 && i + 12 <= len &&
+          text[i + 6] == '\\' && text[i + 7] == 'u' &&
+          hex4 (text + i + 8) >= 0xDC00 && hex4 (text + i + 8) < 0xE000)
+        i += 11;   /* a valid pair */
+      else if (ch >= 0xD800 && ch < 0xE000)
+        {
+          memcpy (text + i + 2, "fffd", 4);
+          i += 5;
+        }
+      else
+        i += 5;
+    }
+}
+
 static gboolean
 is_shown_elsewhere (const char *key)
 {
@@ -664,6 +704,7 @@ ft_trace_get_detail (FtTrace   *self,
   if (text == NULL)
     return NULL;
 
+  replace_lone_surrogates (text, len);
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, len, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

@@ -378,6 +378,28 @@ test_unescape_and_numbers (void)
 }
 
 static void
+test_detail_odd_strings (void)
+{
+  /* lone surrogates (Python writes them for undecodable bytes) and NUL */
+  g_autoptr(FtTrace) trace =
+    load_ok ("odd-strings.json",
+             "[{\"id\":1,\"callable\":\"f\",\"inputs\":{\"a\":\"x\\udcff y\",\"b\":\"\\ud83d\\ude00\","
+             "\"c\":\"\\\\ud800\",\"d\":\"n\\u0000m\"},\"output\":\"\\ud800\"}]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FtNodeDetail) d = ft_trace_get_detail (trace, 0, &error);
+  JsonObject *inputs;
+
+  g_assert_no_error (error);
+  inputs = json_node_get_object (d->inputs);
+  g_assert_cmpstr (json_object_get_string_member (inputs, "a"), ==, "x\xef\xbf\xbd y");
+  g_assert_cmpstr (json_object_get_string_member (inputs, "b"), ==, "\xf0\x9f\x98\x80");
+  /* an escaped backslash followed by "ud800" is plain text */
+  g_assert_cmpstr (json_object_get_string_member (inputs, "c"), ==, "\\ud800");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (inputs, "d"), "n"));
+  g_assert_cmpstr (json_node_get_string (d->output), ==, "\xef\xbf\xbd");
+}
+
+static void
 test_flags (void)
 {
   static const char text[] =
@@ -710,6 +732,82 @@ test_salvage_message (void)
   g_assert_true (ft_trace_get_flags (trace, 4) & FT_NODE_FLAG_INCOMPLETE);
 }
 
+/* ---------------------------------------------------------------- mutations */
+
+/* Random damage to valid traces: every result is either a trace whose
+ * every call can be shown and searched, or an error naming a byte offset
+ * inside the file.  Never a crash (the suite also runs under ASan). */
+static void
+check_mutant (const char *text,
+              gsize       len)
+{
+  g_autoptr(GFile) file = write_trace_len ("mutant.json", text, len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FtTrace) trace = ft_trace_load (file, NULL, NULL, NULL, &error);
+
+  if (trace == NULL)
+    {
+      const char *at;
+      guint64 offset;
+
+      g_assert_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE);
+      at = strstr (error->message, "mutant.json: byte ");
+      g_assert_nonnull (at);
+      offset = g_ascii_strtoull (at + strlen ("mutant.json: byte "), NULL, 10);
+      g_assert_cmpuint (offset, <=, len);
+      return;
+    }
+
+  for (guint i = 0; i < ft_trace_get_n_nodes (trace); i++)
+    {
+      g_autoptr(GError) detail_error = NULL;
+      g_autoptr(FtNodeDetail) detail = ft_trace_get_detail (trace, i, &detail_error);
+      g_autofree char *name = ft_trace_dup_display_name (trace, i);
+
+      g_assert_no_error (detail_error);
+      g_assert_nonnull (name);
+      g_assert_cmpuint (ft_trace_get_index (trace, i), <, MAX (ft_trace_get_n_roots (trace),
+                        ft_trace_get_parent (trace, i) == FT_NODE_NONE ? 0 :
+                        ft_trace_get_n_children (trace, ft_trace_get_parent (trace, i))));
+    }
+  g_array_unref (ft_trace_search (trace, "a", FT_SEARCH_ALL, NULL));
+}
+
+static void
+test_mutations (void)
+{
+  const char *sources[] = { flowtrace_trace, original_trace };
+  static const char junk[] = "{}[]\":,\\ 0-e.tfnu\x80\xff";
+  /* fixed by default; FT_MUTATION_SEED explores others */
+  const char *seed = g_getenv ("FT_MUTATION_SEED");
+  GRand *rand = g_rand_new_with_seed (seed != NULL ? (guint32) g_ascii_strtoull (seed, NULL, 10) : 20261126);
+  guint rounds = g_test_slow () ? 20000 : 2000;
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      const char *src = sources[r % G_N_ELEMENTS (sources)];
+      g_autoptr(GString) s = g_string_new (src);
+      guint n_edits = g_rand_int_range (rand, 1, 4);
+
+      for (guint e = 0; e < n_edits && s->len > 0; e++)
+        {
+          gsize at = g_rand_int_range (rand, 0, s->len);
+          char c = junk[g_rand_int_range (rand, 0, sizeof junk - 1)];
+          gsize span = g_rand_int_range (rand, 1, 8);
+
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0: s->str[at] = c; break;
+            case 1: g_string_insert_c (s, at, c); break;
+            case 2: g_string_erase (s, at, MIN (s->len - at, span)); break;
+            default: g_string_truncate (s, at); break;
+            }
+        }
+      check_mutant (s->str, s->len);
+    }
+  g_rand_free (rand);
+}
+
 /* ---------------------------------------------------------------- large file */
 
 /* A trace over 8 MiB so reads, progress and the search scan span chunks.
@@ -974,6 +1072,27 @@ test_search_tiny_chunks (void)
 }
 
 static void
+test_search_big_values (void)
+{
+  /* values over 64 KiB, and a value 64 KiB into the node: the slow path */
+  g_autoptr(GString) s = g_string_new ("[{\"id\":0,\"callable\":\"r\",\"calls\":[");
+  g_autoptr(FtTrace) trace = NULL;
+  g_autofree char *pad = g_strnfill (70000, 'p');
+
+  g_string_append_printf (s, "{\"id\":1,\"callable\":\"big\",\"inputs\":{\"s\":\"%sFindMe\"},"
+                          "\"calls\":[],\"output\":\"callable\"},", pad);
+  g_string_append_printf (s, "{\"id\":2,\"callable\":\"far\",\"file\":\"%s\",\"inputs\":{\"k\":\"FindMeToo\"},"
+                          "\"calls\":[],\"output\":null}", pad);
+  g_string_append (s, "]}]");
+  trace = load_ok ("big-values.json", s->str);
+
+  assert_hits (search (trace, "findme", FT_SEARCH_VALUES), "1,2");
+  assert_hits (search (trace, "findmetoo", FT_SEARCH_VALUES), "2");
+  assert_hits (search (trace, "pppp", FT_SEARCH_VALUES), "1");
+  assert_hits (search (trace, "callable", FT_SEARCH_VALUES), "1");
+}
+
+static void
 test_search_original (void)
 {
   g_autoptr(FtTrace) trace = load_ok ("search-original.json", original_trace);
@@ -1006,17 +1125,20 @@ main (int   argc,
   g_test_add_func ("/flowtrace/trace/navigation/deep", test_navigation_deep);
   g_test_add_func ("/flowtrace/trace/detail/fields", test_detail);
   g_test_add_func ("/flowtrace/trace/detail/key-order", test_detail_key_order);
+  g_test_add_func ("/flowtrace/trace/detail/odd-strings", test_detail_odd_strings);
   g_test_add_func ("/flowtrace/trace/errors/malformed", test_malformed);
   g_test_add_func ("/flowtrace/trace/errors/too-deep", test_too_deep);
   g_test_add_func ("/flowtrace/trace/errors/missing-file", test_missing_file);
   g_test_add_func ("/flowtrace/trace/salvage/every-offset", test_salvage_every_offset);
   g_test_add_func ("/flowtrace/trace/salvage/every-offset-original", test_salvage_pretty_original);
   g_test_add_func ("/flowtrace/trace/salvage/message", test_salvage_message);
+  g_test_add_func ("/flowtrace/trace/errors/mutations", test_mutations);
   g_test_add_func ("/flowtrace/trace/load/progress-and-cancel", test_large_progress_and_cancel);
   g_test_add_func ("/flowtrace/trace/load/async", test_async);
   g_test_add_func ("/flowtrace/trace/search/flags", test_search);
   g_test_add_func ("/flowtrace/trace/search/original", test_search_original);
   g_test_add_func ("/flowtrace/trace/search/unicode", test_search_unicode);
+  g_test_add_func ("/flowtrace/trace/search/big-values", test_search_big_values);
   g_test_add_func ("/flowtrace/trace/search/tiny-chunks", test_search_tiny_chunks);
   g_test_add_func ("/flowtrace/trace/search/across-chunks", test_large_search_across_chunks);
 
