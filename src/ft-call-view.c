@@ -225,7 +225,8 @@ fill_badges (FtCallView *self,
     memory = dup_memory_text (trace, node);
 
   set_badge (cell->module, self->badges & FT_BADGE_MODULE, ft_call_row_get_module (row));
-  set_badge (cell->duration, self->badges & FT_BADGE_DURATION, duration);
+  set_badge (cell->duration, (self->badges & FT_BADGE_DURATION) && !isnan (ft_call_row_get_duration_ms (row)),
+             duration);
   set_badge (cell->error, (self->badges & FT_BADGE_ERROR) && (flags & FT_NODE_FLAG_ERROR),
              error_type ? error_type : _("error"));
   set_badge (cell->caller, self->badges & FT_BADGE_CALLER, caller);

@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "core/ft-trace.h"
 #include "ft-call-row.h"
@@ -115,7 +116,8 @@ fill_facts (FtDetailPane *self,
     location = g_strdup_printf ("%s:%u", file, ft_trace_get_line (trace, node));
   else if (file != NULL)
     location = g_strdup (file);
-  duration = ft_format_duration (ft_trace_get_duration_ms (trace, node));
+  if (!isnan (ft_trace_get_duration_ms (trace, node)))
+    duration = ft_format_duration (ft_trace_get_duration_ms (trace, node));
 
   add_fact (self, _("Caller"), ft_trace_get_caller (trace, node));
   add_fact (self, _("Module"), ft_trace_get_module (trace, node));

@@ -285,6 +285,7 @@ ft_window_load_async (FtWindow            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *basename = NULL;
+  g_autofree char *escaped = NULL;
   LoadData *data;
 
   g_return_if_fail (FT_IS_WINDOW (self));
@@ -307,8 +308,10 @@ ft_window_load_async (FtWindow            *self,
   data->progress = g_atomic_rc_box_acquire (self->progress);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 
+  /* The status page's description is Pango markup; a file name is not. */
   basename = g_file_get_basename (file);
-  adw_status_page_set_description (self->loading_page, basename);
+  escaped = g_markup_escape_text (basename, -1);
+  adw_status_page_set_description (self->loading_page, escaped);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, NULL);
   gtk_stack_set_visible_child_name (self->stack, "loading");

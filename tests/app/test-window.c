@@ -293,6 +293,51 @@ test_markup_shown_literally (void)
   ft_test_destroy_window (window);
 }
 
+/* Names, modules and errors that look like markup, in a file whose name
+ * does too: every place shows them as typed, the panel's title included. */
+static void
+test_markup_everywhere (void)
+{
+  static const char trace[] =
+    "[{\"id\":0,\"callable\":\"<b>main</b>\",\"module\":\"a&b\",\"calls\":["
+    "{\"id\":1,\"callable\":\"<i>f</i>\",\"module\":\"x<y\",\"called\":\"<u>K</u>\","
+    "\"caller\":\"<b>main</b>::<b>main</b>\",\"error\":\"<span>boom</span> &amp;\",\"error_type\":\"E<1>\","
+    "\"inputs\":{\"<k>\":\"&lt;v&gt;\"},\"output\":\"</b>\",\"calls\":[]}]}]";
+  g_autofree char *path = ft_test_write_file ("<odd> & name.json", trace, -1);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+  GList *toplevels;
+  GtkWidget *panel = NULL;
+  const char *expected[] = { "<b>main</b>", "<u>K</u>.<i>f</i>", "x<y", "<span>boom</span> &amp;", "E<1>",
+                             "<k>", "&lt;v&gt;", "</b>", "<b>main</b>::<b>main</b>", "<odd> & name.json" };
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  reveal_id (window, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      GtkLabel *label = ft_test_find_label (GTK_WIDGET (window), expected[i]);
+
+      if (label == NULL)
+        g_error ("“%s” is not shown as typed", expected[i]);
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-panel", NULL);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (FT_IS_PANEL_WINDOW (l->data))
+      panel = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (panel);
+  ft_test_wait_frames (panel, 2);
+  g_assert_nonnull (ft_test_find_label (panel, "<u>K</u>.<i>f</i>"));
+  g_assert_nonnull (ft_test_find_label (panel, "<odd> & name.json"));
+  ft_test_save_shot (panel, "markup-panel");
+  ft_test_destroy_window (panel);
+  ft_test_destroy_window (window);
+}
+
 static void
 test_copy_value (void)
 {
@@ -701,6 +746,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/details-filled", test_details_filled);
   g_test_add_func ("/flowtrace/window/changed-inputs", test_changed_inputs_counted);
   g_test_add_func ("/flowtrace/window/markup-shown-literally", test_markup_shown_literally);
+  g_test_add_func ("/flowtrace/window/markup-everywhere", test_markup_everywhere);
   g_test_add_func ("/flowtrace/window/copy-value", test_copy_value);
   g_test_add_func ("/flowtrace/window/hide-internals", test_hide_internals);
   g_test_add_func ("/flowtrace/window/group-by-instance", test_group_by_instance);
