@@ -195,12 +195,22 @@ ft_call_row_dup_title (FtCallRow *self)
 
   g_return_val_if_fail (FT_IS_CALL_ROW (self), NULL);
 
-  if (self->members == NULL)
-    return ft_trace_dup_display_name (self->trace, self->node);
-
   class_name = ft_trace_get_called (self->trace, self->node);
-  return g_strdup_printf ("%s#%" G_GINT64_FORMAT,
-                          class_name ? class_name : "?", self->instance_id);
+  if (self->members != NULL)
+    return g_strdup_printf ("%s#%" G_GINT64_FORMAT,
+                            class_name ? class_name : "?", self->instance_id);
+
+  /* The original tool's "__instance__" grouping nodes read like ours. */
+  if (ft_trace_get_kind (self->trace, self->node) == FT_NODE_KIND_INSTANCE)
+    {
+      gint64 instance_id;
+
+      if (ft_trace_get_instance_id (self->trace, self->node, &instance_id))
+        return g_strdup_printf ("%s#%" G_GINT64_FORMAT, class_name ? class_name : "?", instance_id);
+      return g_strdup (class_name ? class_name : ft_trace_get_callable (self->trace, self->node));
+    }
+
+  return ft_trace_dup_display_name (self->trace, self->node);
 }
 
 const char *

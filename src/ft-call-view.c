@@ -249,7 +249,8 @@ fill_cell (FtCallView  *self,
   gtk_tree_expander_set_list_row (cell->expander, list_row);
   gtk_label_set_text (cell->name, title);
   gtk_widget_set_visible (cell->error_icon, (flags & FT_NODE_FLAG_ERROR) != 0);
-  if (ft_call_row_is_group (row))
+  if (ft_call_row_is_group (row)
+      || ft_trace_get_kind (ft_call_row_get_trace (row), ft_call_row_get_node (row)) == FT_NODE_KIND_INSTANCE)
     gtk_widget_add_css_class (cell->box, "instance-group");
   else
     gtk_widget_remove_css_class (cell->box, "instance-group");

@@ -338,6 +338,34 @@ test_markup_everywhere (void)
   ft_test_destroy_window (window);
 }
 
+/* A file of the original tool: "__instance__" nodes gather the calls
+ * on one object; they read "Class#id" like the viewer's own groups. */
+static void
+test_original_tool_file (void)
+{
+  static const char trace[] =
+    "[{\"id\":0,\"callable\":\"script.py\",\"module\":\"__main__\",\"called\":\"script.py\",\"caller\":null,"
+    "\"instance_id\":null,\"inputs\":{},\"inputs_after\":{},\"output\":null,\"error\":null,\"duration_ms\":3.5,\"calls\":["
+    "{\"id\":1,\"callable\":\"__instance__\",\"module\":\"shop\",\"called\":\"Cart\",\"caller\":\"script.py::script.py\","
+    "\"instance_id\":4242,\"inputs\":{},\"inputs_after\":{},\"output\":null,\"error\":null,\"duration_ms\":null,\"calls\":["
+    "{\"id\":2,\"callable\":\"add\",\"module\":\"shop\",\"called\":\"Cart\",\"caller\":\"script.py::script.py\","
+    "\"instance_id\":4242,\"inputs\":{\"n\":1},\"inputs_after\":{\"n\":1},\"output\":1,\"error\":null,\"duration_ms\":0.5,\"calls\":[]}]}]}]";
+  g_autofree char *path = ft_test_write_file ("original.json", trace, -1);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+  g_autofree char *title = NULL;
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_rows (window), ==, 2);
+  title = row_title (window, 1);
+  g_assert_cmpstr (title, ==, "Cart#4242");
+  reveal_id (window, 2);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Cart.add"));
+  ft_test_destroy_window (window);
+}
+
 static void
 test_copy_value (void)
 {
@@ -748,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/markup-shown-literally", test_markup_shown_literally);
   g_test_add_func ("/flowtrace/window/markup-everywhere", test_markup_everywhere);
   g_test_add_func ("/flowtrace/window/copy-value", test_copy_value);
+  g_test_add_func ("/flowtrace/window/original-tool-file", test_original_tool_file);
   g_test_add_func ("/flowtrace/window/hide-internals", test_hide_internals);
   g_test_add_func ("/flowtrace/window/group-by-instance", test_group_by_instance);
   g_test_add_func ("/flowtrace/window/show-empty-values", test_show_empty_values);
