@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: MIT
+"""Programs that do awkward things: chdir, os._exit, deep recursion, asyncio, long runs."""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+from ftsupport import (PYTHON, TraceTestCase, call_nodes, env_for, find, find_one,
+                       flowtrace_cmd, load_trace, root_of, run_flowtrace, run_plain,
+                       split_stderr, threads_of, walk)
+
+
+class Robustness(TraceTestCase):
+    def test_chdir_then_thread_with_relative_output(self):
+        """Side files of threads started after os.chdir still land beside the trace."""
+        other = os.path.join(self.tmp, "elsewhere")
+        os.mkdir(other)
+        script = self.write_script("chdir.py", '''
+import os, sys, threading
+def work(i):
+    return i * 2
+os.chdir(sys.argv[1])
+t = threading.Thread(target=lambda: [work(i) for i in range(3)], name="after-chdir")
+t.start(); t.join()
+work(10)
+print(os.getcwd() == sys.argv[1])
+''')
+        proc = run_flowtrace(["-s", script, "-o", "rel.json", other], cwd=self.tmp)
+        self.assert_finished(proc, script)
+        self.assertEqual(proc.stdout, b"True\n")
+        data = load_trace(os.path.join(self.tmp, "rel.json"))
+        self.assertEqual([t["thread"] for t in threads_of(data)], ["MainThread", "after-chdir"])
+        self.assertEqual([c["inputs"]["i"] for c in threads_of(data)[1]["calls"]], [0, 1, 2])
+        self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")) +
+                         glob.glob(os.path.join(other, "*")), [])
+
+    def test_os_exit_keeps_what_was_flushed(self):
+        script = self.write_script("osexit.py", '''
+import os
+def step(i):
+    return i
+def finish():
+    os._exit(5)
+for i in range(3):
+    step(i)
+finish()
+''')
+        out = os.path.join(self.tmp, "t.json")
+        proc = run_flowtrace(["-s", script, "-o", out, "--flush-every-call"])
+        self.assertEqual(proc.returncode, 5, "os._exit status not passed through")
+        fixed = os.path.join(self.tmp, "fixed.json")
+        rep = run_flowtrace(["--repair", out, "-o", fixed])
+        self.assertEqual(rep.returncode, 0, rep.stderr)
+        data = load_trace(fixed)
+        self.assertEqual([n["output"] for n in find(data, "step")], [0, 1, 2])
+        self.assertIs(find_one(self, data, "finish").get("incomplete"), True)
+
+    def test_deep_recursion_and_recursion_error(self):
+        script = self.write_script("deep.py", '''
+import sys
+def down(n):
+    return 0 if n == 0 else 1 + down(n - 1)
+def forever(n):
+    return forever(n + 1)
+print(down(600))
+# Low enough that the trace nests less deep than json's C recursion limit
+# (1500 levels on 3.12), which the test must parse.
+sys.setrecursionlimit(600)
+try:
+    forever(0)
+except RecursionError:
+    print("caught")
+''')
+        data_path = os.path.join(self.tmp, "t.json")
+        proc = run_flowtrace(["-s", script, "-o", data_path])
+        self.assert_finished(proc, script)
+        self.assertEqual(proc.stdout, run_plain(script).stdout)
+        self.assertEqual(proc.stdout, b"600\ncaught\n")
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, 20000))
+        self.addCleanup(sys.setrecursionlimit, old)
+        data = load_trace(data_path)
+        node, depth = find(data, "down", inputs={"n": 600})[0], 0
+        while node["calls"]:
+            node, depth = node["calls"][0], depth + 1
+            self.assertEqual(node["caller"], "down::down")
+        self.assertEqual(depth, 600)
+        self.assertEqual(node["output"], 0)
+        forever = find(data, "forever")
+        self.assertGreater(len(forever), 500)
+        for n in forever:
+            self.assertEqual(n["error_type"], "RecursionError")
+        self.assertIsNone(root_of(data)["error"])
+
+    def test_async_sample(self):
+        script = self.sample("async", "async_sample.py")
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, run_plain(script).stdout)
+        self.assertEqual(split_stderr(proc.stderr)[0], [])
+        self.assertEqual([t["thread"] for t in threads_of(data)], ["MainThread"])
+        parse = find(data, "parse")
+        self.assertEqual(len(parse), 3, "parse is a plain function called once per page")
+        for n in parse:
+            self.assertEqual(n["output"], {"words": 6, "chars": 44})
+        urls = {n["inputs"]["url"] for n in find(data, "fetch")}
+        self.assertEqual(urls, {"https://example.test/%d" % i for i in range(3)})
+        main = find_one(self, data, "main")
+        self.assertIsNone(main["error"])
+
+    def test_memory_bounded_by_depth_not_length(self):
+        """The tracer's memory does not grow with the number of calls recorded."""
+        script = self.write_script("many.py", '''
+import sys
+def leaf(i, text):
+    return text
+def run(n):
+    text = "y" * 20
+    for i in range(n):
+        leaf(i, text)
+run(int(sys.argv[1]))
+''')
+        # About 90 MB of trace for the big run: far more than the allowed growth.
+        small, big = self.peak_rss(script, 10000), self.peak_rss(script, 250000)
+        self.assertLess(big - small, 32 * 1024 * 1024,
+                        "peak RSS grew by %d MB for 240000 more calls"
+                        % ((big - small) // (1024 * 1024)))
+
+    def peak_rss(self, script, calls):
+        out = os.path.join(self.tmp, "many-%d.json" % calls)
+        wrapper = ("import resource, subprocess, sys; "
+                   "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+                   "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        proc = subprocess.run([PYTHON, "-c", wrapper] + flowtrace_cmd() +
+                              ["-s", script, "-o", out, str(calls)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(),
+                              timeout=300)
+        status, kb = proc.stdout.split()
+        self.assertEqual(int(status), 0, proc.stderr)
+        size = os.path.getsize(out)
+        self.assertGreater(size, calls * 100, "the trace lacks the calls")
+        os.unlink(out)
+        return int(kb) * 1024
+
+
+if __name__ == "__main__":
+    unittest.main()
