@@ -438,6 +438,22 @@ on_settings_changed_cb (FtCallView *self,
     }
 }
 
+/* Enter or a double click opens or closes a call, as the expander does. */
+static void
+on_activate_cb (FtCallView    *self,
+                guint          position,
+                GtkColumnView *column_view)
+{
+  g_autoptr(GtkTreeListRow) row = NULL;
+
+  if (self->tree == NULL)
+    return;
+
+  row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+}
+
 static void
 ft_call_view_dispose (GObject *object)
 {
@@ -496,6 +512,8 @@ ft_call_view_init (FtCallView *self)
   self->badges = read_badges (self->settings);
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (on_settings_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_activate_cb), self, G_CONNECT_SWAPPED);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect_object (factory, "setup", G_CALLBACK (on_call_setup_cb), self, G_CONNECT_SWAPPED);

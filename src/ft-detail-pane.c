@@ -307,6 +307,33 @@ fill_values (FtDetailPane *self)
     gtk_widget_set_visible (self->memory_section, FALSE);
 }
 
+/* An instance group: what the calls on that object add up to. */
+static void
+fill_group (FtDetailPane *self)
+{
+  FtTrace *trace = ft_call_row_get_trace (self->row);
+  FtNodeId first = ft_call_row_get_node (self->row);
+  g_autofree char *instance = g_strdup_printf ("%" G_GINT64_FORMAT, ft_call_row_get_instance_id (self->row));
+  g_autofree char *calls = g_strdup_printf ("%u", ft_call_row_get_members (self->row)->len);
+  g_autofree char *duration = ft_format_duration (ft_call_row_get_duration_ms (self->row));
+
+  clear_grid (self->facts);
+  self->n_facts = 0;
+  add_fact (self, _("Class"), ft_trace_get_called (trace, first));
+  add_fact (self, _("Module"), ft_trace_get_module (trace, first));
+  add_fact (self, _("Instance"), instance);
+  add_fact (self, _("Calls"), calls);
+  add_fact (self, _("Duration"), duration);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), FALSE);
+  gtk_widget_set_visible (self->error_box, FALSE);
+  gtk_widget_set_visible (self->inputs_section, FALSE);
+  gtk_widget_set_visible (self->inputs_after_section, FALSE);
+  gtk_widget_set_visible (self->output_section, FALSE);
+  gtk_widget_set_visible (self->memory_section, FALSE);
+  gtk_widget_set_visible (self->extra_section, FALSE);
+}
+
 static void
 refill (FtDetailPane *self)
 {
@@ -326,6 +353,13 @@ refill (FtDetailPane *self)
   node = ft_call_row_get_node (self->row);
   title = ft_call_row_dup_title (self->row);
   gtk_label_set_text (self->title, title);
+
+  if (ft_call_row_is_group (self->row))
+    {
+      fill_group (self);
+      gtk_stack_set_visible_child_name (self->stack, "details");
+      return;
+    }
 
   self->detail = ft_trace_get_detail (trace, node, &error);
   fill_notice (self, trace, node, error);
@@ -372,7 +406,7 @@ on_settings_changed_cb (FtDetailPane *self,
                         const char   *key,
                         GSettings    *settings)
 {
-  if (g_str_equal (key, "show-empty-values") && self->row != NULL)
+  if (g_str_equal (key, "show-empty-values") && self->row != NULL && !ft_call_row_is_group (self->row))
     fill_values (self);
 }
 

@@ -443,6 +443,13 @@ test_group_by_instance (void)
 
   group_row = g_list_model_get_item (tree, 1);
   gtk_tree_list_row_set_expanded (group_row, TRUE);
+
+  /* The group's details add up its calls. */
+  ft_call_view_select_position (ft_window_get_call_view (window), 1);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (ft_window_get_detail_pane (window)), "Cart#140001"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (ft_window_get_detail_pane (window)), "140001"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (ft_window_get_detail_pane (window)), "3"));
   g_assert_cmpuint (n_rows (window), ==, 6);
   ft_test_save_shot (GTK_WIDGET (window), "group-by-instance");
 
