@@ -139,6 +139,7 @@ typedef struct
   const char *lex_error;
 
   GString *scratch;
+  guint32  last_str[FT_N_STR];   /* per field: the previous node's string id */
 
   Frame   *frames;
   guint    n_frames;
@@ -564,12 +565,38 @@ intern (FtTrace    *trace,
   return trace->strings->len - 1;
 }
 
+/* Consecutive calls often share module, class, file and caller: compare
+ * with the previous value of the same field before hashing. */
+static guint32
+intern_field (Parser *p,
+              int     slot)
+{
+  guint32 last = p->last_str[slot];
+
+  if (last != 0 && !p->tok_escaped)
+    {
+      const char *prev = p->trace->strings->pdata[last];
+      const char *raw = (const char *) p->buf + p->tok_pos + 1;
+      gsize n = p->tok_len - 2;
+
+      /* raw has no NUL (control characters are refused), so strncmp
+       * stops inside prev when it is shorter */
+      if (strncmp (prev, raw, n) == 0 && prev[n] == 0)
+        return last;
+    }
+  return p->last_str[slot] = intern (p->trace, token_text (p));
+}
+
 static gboolean
 token_is_integer (Parser *p)
 {
-  return memchr (p->buf + p->tok_pos, '.', p->tok_len) == NULL &&
-         memchr (p->buf + p->tok_pos, 'e', p->tok_len) == NULL &&
-         memchr (p->buf + p->tok_pos, 'E', p->tok_len) == NULL;
+  for (gsize i = 0; i < p->tok_len; i++)
+    {
+      guint8 c = p->buf[p->tok_pos + i];
+      if (c == '.' || c == 'e' || c == 'E')
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static double
@@ -596,12 +623,16 @@ token_int64 (Parser *p)
 {
   double d;
 
-  if (token_is_integer (p) && p->tok_len < 20)
+  if (p->tok_len < 19 && token_is_integer (p))
     {
-      char small[24];
-      memcpy (small, p->buf + p->tok_pos, p->tok_len);
-      small[p->tok_len] = 0;
-      return g_ascii_strtoll (small, NULL, 10);
+      /* up to 18 digits: no overflow possible */
+      const guint8 *b = p->buf + p->tok_pos;
+      gboolean neg = b[0] == '-';
+      gint64 v = 0;
+
+      for (gsize i = neg; i < p->tok_len; i++)
+        v = v * 10 + (b[i] - '0');
+      return neg ? -v : v;
     }
 
   d = token_double (p);
@@ -901,7 +932,7 @@ node_scalar (Parser  *p,
     {
       if (tok == T_STRING)
         {
-          node->str[slot] = intern (p->trace, token_text (p));
+          node->str[slot] = intern_field (p, slot);
           o->has_identity |= (f == F_CALLABLE);
         }
       else if (tok == T_NULL)

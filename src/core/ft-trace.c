@@ -156,13 +156,23 @@ ft_trace_load (GFile                *file,
   self->file = g_object_ref (file);
   self->display_name = g_file_get_parse_name (file);
 
+  /* Before opening: opening a FIFO or a device could block forever. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (info == NULL)
+    return NULL;
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE,
+                   _("%s: byte 0: expected a trace file, but this is a folder or a special file"),
+                   self->display_name);
+      return NULL;
+    }
+  self->file_size = g_file_info_get_size (info);
+
   stream = g_file_read (file, cancellable, error);
   if (stream == NULL)
     return NULL;
-
-  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
-  if (info != NULL)
-    self->file_size = g_file_info_get_size (info);
 
   if (!ft_trace_parse_stream (self, G_INPUT_STREAM (stream), cancellable,
                               progress, progress_data, error))

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ft-trace.h"
 #include "ft-trace-private.h"   /* ft_trace_search_set_chunk_size */
@@ -547,6 +548,29 @@ test_too_deep (void)
   g_assert_null (trace);
   g_assert_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE);
   g_assert_nonnull (strstr (error->message, "deep-calls.json: byte "));
+}
+
+static void
+test_not_a_file (void)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (tmp_dir);
+  g_autofree char *fifo_path = g_build_filename (tmp_dir, "fifo.json", NULL);
+  g_autoptr(GFile) fifo = g_file_new_for_path (fifo_path);
+  g_autoptr(GError) error = NULL;
+  FtTrace *trace;
+
+  trace = ft_trace_load (dir, NULL, NULL, NULL, &error);
+  g_assert_null (trace);
+  g_assert_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE);
+  g_clear_error (&error);
+
+  /* a FIFO with no writer: an error at once, not a hang in open() */
+  g_assert_cmpint (mkfifo (fifo_path, 0600), ==, 0);
+  trace = ft_trace_load (fifo, NULL, NULL, NULL, &error);
+  g_assert_null (trace);
+  g_assert_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE);
+  g_assert_nonnull (strstr (error->message, "fifo.json: byte 0: "));
+  g_unlink (fifo_path);
 }
 
 static void
@@ -1129,6 +1153,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/trace/errors/malformed", test_malformed);
   g_test_add_func ("/flowtrace/trace/errors/too-deep", test_too_deep);
   g_test_add_func ("/flowtrace/trace/errors/missing-file", test_missing_file);
+  g_test_add_func ("/flowtrace/trace/errors/not-a-file", test_not_a_file);
   g_test_add_func ("/flowtrace/trace/salvage/every-offset", test_salvage_every_offset);
   g_test_add_func ("/flowtrace/trace/salvage/every-offset-original", test_salvage_pretty_original);
   g_test_add_func ("/flowtrace/trace/salvage/message", test_salvage_message);
