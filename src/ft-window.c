@@ -616,8 +616,9 @@ on_drop_cb (FtWindow      *self,
 
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     {
-      GSList *files = g_value_get_boxed (value);
+      g_autoptr(GSList) files = gdk_file_list_get_files (g_value_get_boxed (value));
 
+      /* One trace per window: the first file dropped. */
       file = files ? files->data : NULL;
     }
   else if (G_VALUE_HOLDS (value, G_TYPE_FILE))

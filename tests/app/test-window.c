@@ -646,6 +646,42 @@ test_reveal_scrolls (void)
   ft_test_destroy_window (window);
 }
 
+/* A file dropped on the window is opened in it. */
+static void
+test_drop_file (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (sample_path);
+  g_autoptr(GListModel) controllers = NULL;
+  GtkDropTarget *target = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GFile *files[] = { file };
+  FtWindow *window;
+  gboolean accepted = FALSE;
+
+  reset_settings ();
+  window = ft_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, 1));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_assert_true (accepted);
+
+  while (ft_window_get_trace (window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_equal (ft_trace_get_file (ft_window_get_trace (window)), file));
+  ft_test_destroy_window (window);
+}
+
 static void
 test_recent_files (void)
 {
@@ -794,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/cancel-loading", test_cancel_loading);
   g_test_add_func ("/flowtrace/window/reveal-scrolls", test_reveal_scrolls);
   g_test_add_func ("/flowtrace/window/recent-files", test_recent_files);
+  g_test_add_func ("/flowtrace/window/drop-file", test_drop_file);
   g_test_add_func ("/flowtrace/window/error-dialog", test_error_dialog);
   g_test_add_func ("/flowtrace/window/preferences", test_preferences);
   g_test_add_func ("/flowtrace/window/shortcuts", test_shortcuts_window);
