@@ -682,6 +682,51 @@ test_drop_file (void)
   ft_test_destroy_window (window);
 }
 
+/* Ctrl+O: the file chooser offers traces (JSON) first, and the chosen
+ * file opens.  Without a portal GTK shows its own dialog, which the test
+ * answers. */
+static void
+test_open_dialog (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (sample_path);
+  g_autoptr(GListModel) filters = NULL;
+  g_autoptr(GtkFileFilter) first = NULL;
+  GtkWidget *dialog = NULL;
+  FtWindow *window;
+
+  reset_settings ();
+  window = ft_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL);
+
+  while (dialog == NULL)
+    {
+      GList *toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (GTK_IS_FILE_CHOOSER_DIALOG (l->data))
+          dialog = l->data;
+      g_list_free (toplevels);
+      if (dialog == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 2);
+  first = g_list_model_get_item (filters, 0);
+  g_assert_cmpstr (gtk_file_filter_get_name (first), ==, "Traces (JSON)");
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, NULL));
+  ft_test_wait_frames (dialog, 2);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  while (ft_window_get_trace (window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_equal (ft_trace_get_file (ft_window_get_trace (window)), file));
+  ft_test_destroy_window (window);
+}
+
 static void
 test_recent_files (void)
 {
@@ -831,6 +876,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/reveal-scrolls", test_reveal_scrolls);
   g_test_add_func ("/flowtrace/window/recent-files", test_recent_files);
   g_test_add_func ("/flowtrace/window/drop-file", test_drop_file);
+  g_test_add_func ("/flowtrace/window/open-dialog", test_open_dialog);
   g_test_add_func ("/flowtrace/window/error-dialog", test_error_dialog);
   g_test_add_func ("/flowtrace/window/preferences", test_preferences);
   g_test_add_func ("/flowtrace/window/shortcuts", test_shortcuts_window);
