@@ -1,0 +1,155 @@
+/* test-call-model.c: what the call tree lists under each call
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#include "config.h"
+
+#include "ft-call-model.h"
+#include "ft-call-row.h"
+#include "ft-test-util.h"
+
+/* root
+ *   a (Obj#1)
+ *   <listcomp>            internal
+ *     __eq__              internal
+ *       deep
+ *     b
+ *   c (Obj#2)
+ *   d (Obj#1)
+ *   e
+ */
+static const char trace_text[] =
+  "[{\"id\":0,\"callable\":\"root\",\"module\":\"__main__\",\"calls\":["
+  "{\"id\":1,\"callable\":\"a\",\"called\":\"Obj\",\"module\":\"m\",\"instance_id\":1,\"calls\":[]},"
+  "{\"id\":2,\"callable\":\"<listcomp>\",\"called\":\"<listcomp>\",\"module\":\"m\",\"calls\":["
+  "{\"id\":3,\"callable\":\"__eq__\",\"called\":\"Obj\",\"module\":\"m\",\"instance_id\":1,\"calls\":["
+  "{\"id\":4,\"callable\":\"deep\",\"module\":\"m\",\"calls\":[]}]},"
+  "{\"id\":5,\"callable\":\"b\",\"module\":\"m\",\"calls\":[]}]},"
+  "{\"id\":6,\"callable\":\"c\",\"called\":\"Obj\",\"module\":\"m\",\"instance_id\":2,\"calls\":[]},"
+  "{\"id\":7,\"callable\":\"d\",\"called\":\"Obj\",\"module\":\"m\",\"instance_id\":1,\"calls\":[]},"
+  "{\"id\":8,\"callable\":\"e\",\"module\":\"m\",\"calls\":[]}]}]";
+
+static FtTrace *trace;
+
+static char *
+titles (GListModel *model)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FtCallRow) row = g_list_model_get_item (model, i);
+      g_autofree char *title = ft_call_row_dup_title (row);
+
+      g_string_append_printf (out, "%s%s", i ? " " : "", title);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static FtNodeId
+node (gint64 id)
+{
+  return ft_test_node_by_id (trace, id);
+}
+
+static void
+test_plain (void)
+{
+  g_autoptr(FtCallModel) model = ft_call_model_new_children (trace, node (0), FT_CALL_MODEL_PLAIN);
+  g_autofree char *text = titles (G_LIST_MODEL (model));
+  guint position, group;
+
+  g_assert_cmpstr (text, ==, "Obj.a <listcomp> Obj.c Obj.d e");
+  g_assert_true (ft_call_model_locate (model, node (7), &position, &group));
+  g_assert_cmpuint (position, ==, 3);
+  g_assert_cmpuint (group, ==, G_MAXUINT);
+  /* Not a child of root: not here. */
+  g_assert_false (ft_call_model_locate (model, node (4), &position, &group));
+}
+
+static void
+test_hide_internals_lifts_children (void)
+{
+  g_autoptr(FtCallModel) model = ft_call_model_new_children (trace, node (0), FT_CALL_MODEL_HIDE_INTERNALS);
+  g_autofree char *text = titles (G_LIST_MODEL (model));
+  guint position, group;
+
+  /* <listcomp> and __eq__ give their place to deep and b, in order. */
+  g_assert_cmpstr (text, ==, "Obj.a deep b Obj.c Obj.d e");
+  g_assert_true (ft_call_model_locate (model, node (5), &position, &group));
+  g_assert_cmpuint (position, ==, 2);
+  g_assert_true (ft_call_model_locate (model, node (4), &position, &group));
+  g_assert_cmpuint (position, ==, 1);
+}
+
+static void
+test_group_by_instance (void)
+{
+  g_autoptr(FtCallModel) model = ft_call_model_new_children (trace, node (0), FT_CALL_MODEL_GROUP_INSTANCE);
+  g_autofree char *text = titles (G_LIST_MODEL (model));
+  g_autoptr(FtCallRow) group_row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_autoptr(GListModel) members = ft_call_model_create_children (group_row, FT_CALL_MODEL_GROUP_INSTANCE);
+  g_autofree char *member_text = titles (members);
+  guint position, group;
+
+  /* Obj#1 sits where its first call was; d moved into it. */
+  g_assert_cmpstr (text, ==, "Obj#1 <listcomp> Obj#2 e");
+  g_assert_cmpstr (member_text, ==, "Obj.a Obj.d");
+  g_assert_true (ft_call_model_locate (model, node (7), &position, &group));
+  g_assert_cmpuint (position, ==, 0);
+  g_assert_cmpuint (group, ==, 1);
+  g_assert_true (ft_call_model_locate (model, node (8), &position, &group));
+  g_assert_cmpuint (position, ==, 3);
+  g_assert_cmpuint (group, ==, G_MAXUINT);
+}
+
+static void
+test_hide_and_group (void)
+{
+  g_autoptr(FtCallModel) model = ft_call_model_new_children (trace, node (0),
+                                                             FT_CALL_MODEL_HIDE_INTERNALS | FT_CALL_MODEL_GROUP_INSTANCE);
+  g_autofree char *text = titles (G_LIST_MODEL (model));
+
+  g_assert_cmpstr (text, ==, "Obj#1 deep b Obj#2 e");
+}
+
+static void
+test_leaf_has_no_children_model (void)
+{
+  g_autoptr(FtCallRow) leaf = ft_call_row_new_node (trace, node (8));
+  g_autoptr(FtCallRow) listcomp = ft_call_row_new_node (trace, node (2));
+  g_autoptr(GListModel) none = ft_call_model_create_children (leaf, FT_CALL_MODEL_PLAIN);
+  g_autoptr(GListModel) some = ft_call_model_create_children (listcomp, FT_CALL_MODEL_PLAIN);
+
+  /* No expander for a leaf. */
+  g_assert_null (none);
+  g_assert_cmpuint (g_list_model_get_n_items (some), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  ft_test_init (&argc, &argv);
+  path = ft_test_write_file ("model.json", trace_text, -1);
+  file = g_file_new_for_path (path);
+  trace = ft_trace_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/flowtrace/call-model/plain", test_plain);
+  g_test_add_func ("/flowtrace/call-model/hide-internals", test_hide_internals_lifts_children);
+  g_test_add_func ("/flowtrace/call-model/group-by-instance", test_group_by_instance);
+  g_test_add_func ("/flowtrace/call-model/hide-and-group", test_hide_and_group);
+  g_test_add_func ("/flowtrace/call-model/leaf", test_leaf_has_no_children_model);
+
+  status = g_test_run ();
+  g_clear_object (&trace);
+  return status;
+}
