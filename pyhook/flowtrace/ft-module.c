@@ -366,7 +366,7 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     const char *mark = "\"complete\":false", *p, *last = NULL;
     FtThread *t;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&s#|$Opppppdppp", kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&s#|$Oppppdppp", kwlist,
                                      PyUnicode_FSConverter, &path_obj,
                                      &header, &header_len, &filter,
                                      &skip_inputs, &skip_outputs, &memory,
