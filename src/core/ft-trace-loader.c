@@ -197,7 +197,8 @@ refill (Parser *p,
     p->eof = TRUE;
   p->len += n;
 
-  if (p->progress != NULL && p->base + p->len - p->last_progress >= PROGRESS_STEP)
+  if (p->progress != NULL && p->base < FT_OFFSET_BASE (1) &&
+      p->base + p->len - p->last_progress >= PROGRESS_STEP)
     {
       p->last_progress = p->base + p->len;
       /* a trace still being written grows past the size seen at open */
@@ -1337,6 +1338,67 @@ count_calls (FtTrace *t)
   return n;
 }
 
+/* Closes what is open above the root's "calls" array (frames: top array,
+ * root, its calls), so more threads can be appended there. */
+static gboolean
+unwind_to_root_calls (Parser  *p,
+                      GError **error)
+{
+  while (p->n_open > 1)
+    if (!close_node (p, 0, TRUE, error))
+      return FALSE;
+  p->n_frames = 3;
+  p->frames[2].state = S_COMMA_OR_END;
+  return TRUE;
+}
+
+/* Reads one side file: ",{thread node}" as written by the tracer, parsed
+ * as more elements of the root's calls.  A damaged part keeps what parsed. */
+static gboolean
+merge_part (Parser  *p,
+            guint    k,
+            GError **error)
+{
+  FtTrace *t = p->trace;
+  g_autoptr(GFileInputStream) stream = g_file_read (t->part_files->pdata[k - 1], p->cancellable, NULL);
+  guint n_before = t->n_nodes;
+  GInputStream *main_stream = p->stream;
+
+  if (stream == NULL)
+    return !g_cancellable_set_error_if_cancelled (p->cancellable, error);
+
+  p->stream = G_INPUT_STREAM (stream);
+  p->base = FT_OFFSET_BASE (k);
+  p->len = p->pos = p->tok_pos = 0;
+  p->eof = FALSE;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      Tok tok = next_token (p);
+
+      if (tok == T_ERROR && p->io_error != NULL)
+        {
+          if (g_error_matches (p->io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              p->stream = main_stream;
+              return FALSE;   /* propagated by the caller */
+            }
+          g_clear_error (&p->io_error);
+          break;
+        }
+      /* end of the part, damage, or a ']' that would close the root's calls */
+      if (tok == T_ERROR || tok == T_EOF || (tok == T_RBRACK && p->n_frames == 3) ||
+          !step (p, tok, &local_error))
+        break;
+    }
+
+  p->stream = main_stream;
+  if (t->n_nodes > n_before)
+    t->n_merged_parts++;
+  return unwind_to_root_calls (p, error);
+}
+
 static gboolean
 salvage (Parser  *p,
          GError **error)
@@ -1345,6 +1407,17 @@ salvage (Parser  *p,
 
   t->salvaged = TRUE;
   t->salvage_offset = p->base + p->len;
+
+  if (t->part_files->len > 0 && p->n_frames >= 3 &&
+      p->frames[1].role == ROLE_NODE && p->frames[2].role == ROLE_CALLS)
+    {
+      if (!unwind_to_root_calls (p, error))
+        return FALSE;
+      for (guint k = 1; k <= t->part_files->len; k++)
+        if (!merge_part (p, k, error))
+          return FALSE;
+    }
+
   while (p->n_open > 0)
     if (!close_node (p, 0, TRUE, error))
       return FALSE;
@@ -1464,9 +1537,10 @@ ft_trace_parse_stream (FtTrace             *trace,
   trace->nodes = g_renew (FtNode, trace->nodes, MAX (1, trace->n_nodes));
   build_children (trace);
   trace->n_calls = count_calls (trace);
-  trace->file_size = MAX (trace->file_size, p.base + p.len);
+  if (!trace->salvaged || trace->n_merged_parts == 0)
+    trace->file_size = MAX (trace->file_size, p.base + p.len);
   if (progress != NULL)
-    progress (p.base + p.len, trace->file_size, progress_data);
+    progress (trace->file_size, trace->file_size, progress_data);
   ok = TRUE;
 
 out:

@@ -40,6 +40,13 @@ enum
   FT_N_VALUES
 };
 
+/* Offsets in FtNode carry the file they are in: 0 is the trace itself,
+ * k > 0 its k-th "<trace>.thread-N.part" side file (merged on salvage). */
+#define FT_OFFSET_FILE_SHIFT 48
+#define FT_OFFSET_FILE(off)  ((guint) ((off) >> FT_OFFSET_FILE_SHIFT))
+#define FT_OFFSET_POS(off)   ((off) & ((G_GUINT64_CONSTANT (1) << FT_OFFSET_FILE_SHIFT) - 1))
+#define FT_OFFSET_BASE(k)    ((guint64) (k) << FT_OFFSET_FILE_SHIFT)
+
 /* One call.  Plain data, 128 bytes; children live in FtTrace.children. */
 typedef struct
 {
@@ -94,6 +101,12 @@ struct _FtTrace
 
   GMutex        io_lock;
   GInputStream *io_stream;
+
+  /* side files of a run that did not end, in merge order (index k - 1) */
+  GPtrArray    *part_files;      /* of GFile */
+  GArray       *part_sizes;      /* of guint64 */
+  GPtrArray    *part_streams;    /* of GInputStream, opened on demand */
+  guint         n_merged_parts;
 };
 
 const FtNode *ft_trace_peek_node (FtTrace  *self,

@@ -392,9 +392,10 @@ scan_chunk (ValueScan    *vs,
 typedef struct
 {
   FtTrace      *trace;
+  GFile        *file;
   GPtrArray    *needles;      /* lowered */
   gsize         max_len;
-  guint64       start;        /* hits starting in [start, end) */
+  guint64       start;        /* hits starting in [start, end), FtNode offsets */
   guint64       end;
   guint8       *marks;
   GCancellable *cancellable;
@@ -410,9 +411,9 @@ scan_job (gpointer data)
   gsize overlap = job->max_len - 1;
   ValueScan vs = { 0 };
 
-  stream = G_INPUT_STREAM (g_file_read (job->trace->file, job->cancellable, NULL));
+  stream = G_INPUT_STREAM (g_file_read (job->file, job->cancellable, NULL));
   if (stream == NULL ||
-      !g_seekable_seek (G_SEEKABLE (stream), job->start, G_SEEK_SET, job->cancellable, NULL))
+      !g_seekable_seek (G_SEEKABLE (stream), FT_OFFSET_POS (job->start), G_SEEK_SET, job->cancellable, NULL))
     return NULL;
 
   buf = g_malloc (scan_chunk_size + overlap);
@@ -455,10 +456,13 @@ scan_job (gpointer data)
 /* Two halves on two threads: reading from the page cache and matching
  * are both CPU-bound. */
 static void
-search_values (FtTrace      *self,
-               GPtrArray    *needles,
-               guint8       *marks,
-               GCancellable *cancellable)
+search_file (FtTrace      *self,
+             GFile        *file,
+             guint64       base,
+             guint64       size,
+             GPtrArray    *needles,
+             guint8       *marks,
+             GCancellable *cancellable)
 {
   guint n_jobs = MIN (2, MAX (1, g_get_num_processors ()));
   ScanJob jobs[2];
@@ -467,13 +471,13 @@ search_values (FtTrace      *self,
 
   for (guint k = 0; k < needles->len; k++)
     max_len = MAX (max_len, strlen (needles->pdata[k]));
-  if (self->file_size < 4 * scan_chunk_size)
+  if (size < 4 * scan_chunk_size)
     n_jobs = 1;
 
   for (guint j = 0; j < n_jobs; j++)
     {
-      jobs[j] = (ScanJob) { self, needles, max_len,
-                            self->file_size * j / n_jobs, self->file_size * (j + 1) / n_jobs,
+      jobs[j] = (ScanJob) { self, file, needles, max_len,
+                            base + size * j / n_jobs, base + size * (j + 1) / n_jobs,
                             j == 0 ? marks : g_malloc0 (self->n_nodes), cancellable };
       if (j > 0)
         threads[j] = g_thread_try_new ("ft-search", scan_job, &jobs[j], NULL);
@@ -490,6 +494,19 @@ search_values (FtTrace      *self,
         marks[i] |= jobs[j].marks[i];
       g_free (jobs[j].marks);
     }
+}
+
+/* The trace, then the side files merged by salvage. */
+static void
+search_values (FtTrace      *self,
+               GPtrArray    *needles,
+               guint8       *marks,
+               GCancellable *cancellable)
+{
+  search_file (self, self->file, 0, self->file_size, needles, marks, cancellable);
+  for (guint k = 1; self->n_merged_parts > 0 && k <= self->part_files->len; k++)
+    search_file (self, self->part_files->pdata[k - 1], FT_OFFSET_BASE (k),
+                 g_array_index (self->part_sizes, guint64, k - 1), needles, marks, cancellable);
 }
 
 /* needle as json.dumps (ensure_ascii=True) writes it: \u00e9, surrogate pairs */

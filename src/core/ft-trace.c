@@ -34,6 +34,9 @@ ft_trace_finalize (GObject *object)
   g_clear_pointer (&self->chunk, g_string_chunk_free);
   g_clear_pointer (&self->metadata, json_object_unref);
   g_clear_pointer (&self->salvage_message, g_free);
+  g_clear_pointer (&self->part_files, g_ptr_array_unref);
+  g_clear_pointer (&self->part_sizes, g_array_unref);
+  g_clear_pointer (&self->part_streams, g_ptr_array_unref);
   g_mutex_clear (&self->io_lock);
 
   G_OBJECT_CLASS (ft_trace_parent_class)->finalize (object);
@@ -46,6 +49,13 @@ ft_trace_class_init (FtTraceClass *klass)
 }
 
 static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
 ft_trace_init (FtTrace *self)
 {
   g_mutex_init (&self->io_lock);
@@ -54,6 +64,9 @@ ft_trace_init (FtTrace *self)
   self->strings = g_ptr_array_new ();
   g_ptr_array_add (self->strings, NULL);
   self->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->part_files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->part_sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->part_streams = g_ptr_array_new_with_free_func (unref_if_set);
 }
 
 void
@@ -80,17 +93,26 @@ ft_trace_read_range (FtTrace  *self,
                      GError  **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->io_lock);
+  guint k = FT_OFFSET_FILE (offset);
+  GInputStream **stream;
   gsize n_read = 0;
 
-  if (self->io_stream == NULL)
+  if (k > self->part_files->len)
     {
-      self->io_stream = G_INPUT_STREAM (g_file_read (self->file, NULL, error));
-      if (self->io_stream == NULL)
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no side file %u", k);
+      return FALSE;
+    }
+  stream = k == 0 ? &self->io_stream : (GInputStream **) &self->part_streams->pdata[k - 1];
+  if (*stream == NULL)
+    {
+      GFile *file = k == 0 ? self->file : self->part_files->pdata[k - 1];
+      *stream = G_INPUT_STREAM (g_file_read (file, NULL, error));
+      if (*stream == NULL)
         return FALSE;
     }
 
-  if (!g_seekable_seek (G_SEEKABLE (self->io_stream), offset, G_SEEK_SET, NULL, error) ||
-      !g_input_stream_read_all (self->io_stream, out, len, &n_read, NULL, error))
+  if (!g_seekable_seek (G_SEEKABLE (*stream), FT_OFFSET_POS (offset), G_SEEK_SET, NULL, error) ||
+      !g_input_stream_read_all (*stream, out, len, &n_read, NULL, error))
     return FALSE;
 
   if (n_read != len)
@@ -125,6 +147,71 @@ load_metadata (FtTrace *self)
     self->metadata = json_object_ref (json_node_get_object (root));
 }
 
+static gboolean
+part_number (const char *name,
+             const char *base,
+             guint64    *k)
+{
+  gsize blen = strlen (base);
+  const char *rest;
+  char *end = NULL;
+
+  if (strncmp (name, base, blen) != 0 || !g_str_has_prefix (name + blen, ".thread-"))
+    return FALSE;
+  rest = name + blen + strlen (".thread-");
+  *k = g_ascii_strtoull (rest, &end, 10);
+  return end != rest && *k > 0 && strcmp (end, ".part") == 0;
+}
+
+static int
+compare_parts (gconstpointer a,
+               gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* "<trace>.thread-K.part": the calls of other threads while the tracer ran
+ * (it appends them at the end).  Used only if the trace did not end. */
+static void
+find_part_files (FtTrace      *self,
+                 GCancellable *cancellable)
+{
+  g_autoptr(GFile) dir = g_file_get_parent (self->file);
+  g_autofree char *base = g_file_get_basename (self->file);
+  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint64) * 2);
+  GFileInfo *info;
+
+  if (dir == NULL || base == NULL)
+    return;
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                        G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+  while (children != NULL &&
+         g_file_enumerator_iterate (children, &info, NULL, cancellable, NULL) && info != NULL)
+    {
+      guint64 entry[2];
+
+      if (part_number (g_file_info_get_name (info), base, &entry[0]))
+        {
+          entry[1] = g_file_info_get_size (info);
+          g_array_append_vals (found, entry, 1);
+        }
+    }
+
+  g_array_sort (found, compare_parts);
+  for (guint i = 0; i < found->len && i < 1000; i++)
+    {
+      const guint64 *entry = &((const guint64 *) (gpointer) found->data)[2 * i];
+      g_autofree char *name = g_strdup_printf ("%s.thread-%" G_GUINT64_FORMAT ".part", base, entry[0]);
+
+      g_ptr_array_add (self->part_files, g_file_get_child (dir, name));
+      g_array_append_val (self->part_sizes, entry[1]);
+      g_ptr_array_add (self->part_streams, NULL);
+    }
+}
+
 static void
 set_salvage_message (FtTrace *self)
 {
@@ -136,6 +223,18 @@ set_salvage_message (FtTrace *self)
                                   "The run did not end: the trace stops after %s. %u calls were recovered.",
                                   self->n_calls),
                      where, self->n_calls);
+
+  if (self->n_merged_parts > 0)
+    {
+      g_autofree char *plain = g_steal_pointer (&self->salvage_message);
+
+      self->salvage_message =
+        g_strdup_printf ("%s %s", plain,
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "The calls of one more thread were read from its side file.",
+                                      "The calls of more threads were read from their side files.",
+                                      self->n_merged_parts));
+    }
 }
 
 FtTrace *
@@ -173,6 +272,7 @@ ft_trace_load (GFile                *file,
   stream = g_file_read (file, cancellable, error);
   if (stream == NULL)
     return NULL;
+  find_part_files (self, cancellable);
 
   if (!ft_trace_parse_stream (self, G_INPUT_STREAM (stream), cancellable,
                               progress, progress_data, error))

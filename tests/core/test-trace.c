@@ -114,6 +114,26 @@ assert_object_json (JsonNode   *node,
     g_error ("got %s, expected %s", got, expected);
 }
 
+static GArray *
+search (FtTrace       *trace,
+        const char    *needle,
+        FtSearchFlags  flags)
+{
+  return ft_trace_search (trace, needle, flags, NULL);
+}
+
+static void
+assert_hits (GArray     *hits,
+             const char *expected)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < hits->len; i++)
+    g_string_append_printf (got, "%s%u", i ? "," : "", g_array_index (hits, FtNodeId, i));
+  g_assert_cmpstr (got->str, ==, expected);
+  g_array_unref (hits);
+}
+
 /* ---------------------------------------------------------------- formats */
 
 static void
@@ -756,6 +776,125 @@ test_salvage_message (void)
   g_assert_true (ft_trace_get_flags (trace, 4) & FT_NODE_FLAG_INCOMPLETE);
 }
 
+/* ---------------------------------------------------------------- side files */
+
+static GFile *
+write_in (const char *dir,
+          const char *name,
+          const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return g_file_new_for_path (path);
+}
+
+static FtNodeId
+root_child_named (FtTrace    *trace,
+                  guint       index,
+                  const char *callable)
+{
+  FtNodeId child = ft_trace_get_child (trace, ft_trace_get_root (trace, 0), index);
+
+  g_assert_cmpstr (ft_trace_get_callable (trace, child), ==, callable);
+  return child;
+}
+
+/* A run killed with threads: the tracer keeps each other thread's calls in
+ * "<trace>.thread-K.part" until the end; salvage reads them too. */
+static void
+test_salvage_side_files (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "parts", NULL);
+  g_autoptr(GFile) main_file = NULL;
+  g_autoptr(GFile) complete_file = NULL;
+  g_autoptr(FtTrace) trace = NULL;
+  g_autoptr(FtTrace) complete = NULL;
+  g_autoptr(FtNodeDetail) detail = NULL;
+  g_autoptr(GError) error = NULL;
+  FtNodeId t1, t2, t3, t10, fetch1;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  main_file = write_in (dir, "app.json",
+    "[{\"id\":0,\"callable\":\"app.py\",\"module\":\"__main__\",\"flowtrace\":{\"version\":2,\"complete\":false},"
+    "\"inputs\":{},\"calls\":[{\"id\":1,\"kind\":\"thread\",\"callable\":\"MainThread\",\"thread\":\"MainThread\","
+    "\"calls\":[{\"id\":2,\"callable\":\"work\",\"inputs\":{\"n\":1},\"calls\":[");
+  g_object_unref (write_in (dir, "app.json.thread-1.part",
+    ",{\"id\":3,\"kind\":\"thread\",\"callable\":\"Thread-1 (worker)\",\"thread\":\"Thread-1 (worker)\",\"calls\":["
+    "{\"id\":4,\"callable\":\"fetch\",\"inputs\":{\"url\":\"http://x/one\"},\"calls\":[],"
+    "\"inputs_after\":{\"url\":\"http://x/one\"},\"output\":\"page one\",\"error\":null,\"duration_ms\":1.0}"
+    "],\"duration_ms\":2.0}"));
+  g_object_unref (write_in (dir, "app.json.thread-2.part",
+    ",{\"id\":5,\"kind\":\"thread\",\"callable\":\"Thread-2 (worker)\",\"calls\":["
+    "{\"id\":6,\"callable\":\"fetch\",\"inputs\":{\"url\":\"http://x/two\"},\"calls\":["));
+  g_object_unref (write_in (dir, "app.json.thread-3.part",
+    ",{\"id\":8,\"kind\":\"thread\",\"callable\":\"T3\",\"calls\":[{\"id\":9,\"callable\":1}]}]}]"));
+  g_object_unref (write_in (dir, "app.json.thread-10.part",
+    ",{\"id\":10,\"kind\":\"thread\",\"callable\":\"Thread-10\",\"calls\":[{\"id\":11,\"callable\":\"late\"}]}"));
+  /* not ours */
+  g_object_unref (write_in (dir, "other.json.thread-1.part", ",{\"id\":99,\"callable\":\"stranger\"}"));
+  g_object_unref (write_in (dir, "app.json.thread-x.part", ",{\"id\":98,\"callable\":\"stranger\"}"));
+
+  trace = ft_trace_load (main_file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ft_trace_is_salvaged (trace));
+  g_assert_nonnull (strstr (ft_trace_get_salvage_message (trace), "side file"));
+  g_assert_cmpuint (ft_trace_get_n_roots (trace), ==, 1);
+  g_assert_cmpuint (ft_trace_get_n_children (trace, ft_trace_get_root (trace, 0)), ==, 5);
+
+  root_child_named (trace, 0, "MainThread");
+  t1 = root_child_named (trace, 1, "Thread-1 (worker)");
+  t2 = root_child_named (trace, 2, "Thread-2 (worker)");
+  t3 = root_child_named (trace, 3, "T3");
+  t10 = root_child_named (trace, 4, "Thread-10");
+
+  /* a finished thread is intact; cut or damaged ones are closed as incomplete */
+  g_assert_false (ft_trace_get_flags (trace, t1) & FT_NODE_FLAG_INCOMPLETE);
+  g_assert_true (ft_trace_get_flags (trace, t2) & FT_NODE_FLAG_INCOMPLETE);
+  g_assert_true (ft_trace_get_flags (trace, t3) & FT_NODE_FLAG_INCOMPLETE);
+  g_assert_false (ft_trace_get_flags (trace, t10) & FT_NODE_FLAG_INCOMPLETE);
+  g_assert_cmpfloat (ft_trace_get_duration_ms (trace, t1), ==, 2.0);
+  g_assert_cmpuint (ft_trace_get_kind (trace, t1), ==, FT_NODE_KIND_THREAD);
+
+  /* details and search read the side files */
+  fetch1 = ft_trace_get_child (trace, t1, 0);
+  detail = ft_trace_get_detail (trace, fetch1, &error);
+  g_assert_no_error (error);
+  assert_object_json (detail->inputs, "{\"url\":\"http://x/one\"}");
+  assert_object_json (detail->output, "\"page one\"");
+  {
+    g_autofree char *want = g_strdup_printf ("%u", fetch1);
+    g_autofree char *want2 = g_strdup_printf ("%u", ft_trace_get_child (trace, t2, 0));
+    assert_hits (search (trace, "PAGE ONE", FT_SEARCH_VALUES), want);
+    assert_hits (search (trace, "x/two", FT_SEARCH_VALUES), want2);
+  }
+  assert_hits (search (trace, "stranger", FT_SEARCH_ALL), "");
+  for (guint i = 0; i < ft_trace_get_n_nodes (trace); i++)
+    {
+      g_autoptr(FtNodeDetail) d = ft_trace_get_detail (trace, i, &error);
+      g_assert_no_error (error);
+    }
+
+  /* a trace that ended does not take side files (stale ones are left alone) */
+  complete_file = write_in (dir, "done.json", "[{\"id\":0,\"callable\":\"app.py\",\"calls\":[]}]");
+  g_object_unref (write_in (dir, "done.json.thread-1.part", ",{\"id\":3,\"kind\":\"thread\",\"callable\":\"T\"}"));
+  complete = ft_trace_load (complete_file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ft_trace_get_n_nodes (complete), ==, 1);
+
+  /* remove the folder's files */
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
 /* ---------------------------------------------------------------- mutations */
 
 /* Random damage to valid traces: every result is either a trace whose
@@ -991,26 +1130,6 @@ test_async (void)
 
 /* ---------------------------------------------------------------- search */
 
-static GArray *
-search (FtTrace       *trace,
-        const char    *needle,
-        FtSearchFlags  flags)
-{
-  return ft_trace_search (trace, needle, flags, NULL);
-}
-
-static void
-assert_hits (GArray     *hits,
-             const char *expected)
-{
-  g_autoptr(GString) got = g_string_new (NULL);
-
-  for (guint i = 0; i < hits->len; i++)
-    g_string_append_printf (got, "%s%u", i ? "," : "", g_array_index (hits, FtNodeId, i));
-  g_assert_cmpstr (got->str, ==, expected);
-  g_array_unref (hits);
-}
-
 static void
 test_search (void)
 {
@@ -1157,6 +1276,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/trace/salvage/every-offset", test_salvage_every_offset);
   g_test_add_func ("/flowtrace/trace/salvage/every-offset-original", test_salvage_pretty_original);
   g_test_add_func ("/flowtrace/trace/salvage/message", test_salvage_message);
+  g_test_add_func ("/flowtrace/trace/salvage/side-files", test_salvage_side_files);
   g_test_add_func ("/flowtrace/trace/errors/mutations", test_mutations);
   g_test_add_func ("/flowtrace/trace/load/progress-and-cancel", test_large_progress_and_cancel);
   g_test_add_func ("/flowtrace/trace/load/async", test_async);
