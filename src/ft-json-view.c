@@ -21,6 +21,7 @@ struct _FtJsonView
 {
   GtkWidget         parent_instance;
   GtkListBox       *list_box;
+  GtkWidget        *menu;
   GtkTreeListModel *tree;
   guint             n_changed;
 };
@@ -120,6 +121,42 @@ on_row_activated_cb (FtJsonView    *self,
   ft_json_view_copy_row (self, gtk_list_box_row_get_index (row));
 }
 
+static void
+copy_row_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  ft_json_view_copy_row (FT_JSON_VIEW (widget), g_variant_get_uint32 (param));
+}
+
+/* Right click: a menu with "Copy Value" for the row under the pointer. */
+static void
+on_secondary_click_cb (FtJsonView      *self,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       GtkGestureClick *gesture)
+{
+  g_autoptr(GMenu) model = g_menu_new ();
+  g_autoptr(GMenuItem) item = NULL;
+  GtkListBoxRow *row;
+  double row_y;
+
+  gtk_widget_translate_coordinates (GTK_WIDGET (self), GTK_WIDGET (self->list_box), x, y, NULL, &row_y);
+  row = gtk_list_box_get_row_at_y (self->list_box, (int) row_y);
+  if (row == NULL)
+    return;
+
+  item = g_menu_item_new (_("_Copy Value"), NULL);
+  g_menu_item_set_action_and_target_value (item, "json.copy-row",
+                                           g_variant_new_uint32 (gtk_list_box_row_get_index (row)));
+  g_menu_append_item (model, item);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), G_MENU_MODEL (model));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 static GListModel *
 create_children_cb (gpointer item,
                     gpointer user_data)
@@ -135,6 +172,7 @@ ft_json_view_dispose (GObject *object)
   if (self->list_box != NULL)
     gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   g_clear_pointer ((GtkWidget **)&self->list_box, gtk_widget_unparent);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_object (&self->tree);
 
   G_OBJECT_CLASS (ft_json_view_parent_class)->dispose (object);
@@ -148,6 +186,7 @@ ft_json_view_class_init (FtJsonViewClass *klass)
 
   object_class->dispose = ft_json_view_dispose;
 
+  gtk_widget_class_install_action (widget_class, "json.copy-row", "u", copy_row_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "ftjsonview");
 }
@@ -155,6 +194,8 @@ ft_json_view_class_init (FtJsonViewClass *klass)
 static void
 ft_json_view_init (FtJsonView *self)
 {
+  GtkGesture *click;
+
   self->list_box = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list_box, GTK_SELECTION_NONE);
   gtk_list_box_set_activate_on_single_click (self->list_box, FALSE);
@@ -162,6 +203,18 @@ ft_json_view_init (FtJsonView *self)
   gtk_widget_set_parent (GTK_WIDGET (self->list_box), GTK_WIDGET (self));
   g_signal_connect_object (self->list_box, "row-activated",
                            G_CALLBACK (on_row_activated_cb), self, G_CONNECT_SWAPPED);
+
+  self->menu = gtk_popover_menu_new_from_model (NULL);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_secondary_click_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->list_box),
+                               _("Double-click a value to copy it, or right-click for a menu"));
 }
 
 GtkWidget *
