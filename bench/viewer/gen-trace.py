@@ -123,6 +123,7 @@ class Writer:
 
     def thread(self, name, ident, calls, first):
         self.clock += 1000
+        start = self.clock
         self.emit('%s{"id":%d,"kind":"thread","callable":"%s","module":"threading","called":"Thread",'
                   '"caller":null,"thread":"%s","thread_id":%d,"start_ns":%d,"calls":['
                   % ("" if first else ",", self.next_id, name, name, ident, self.clock))
@@ -133,7 +134,7 @@ class Writer:
             self.subtree(budget, "app.py::app.py", first_call)
             first_call = False
             calls -= budget
-        self.emit('],"duration_ms":%.3f}' % (self.clock / 1e6))
+        self.emit('],"duration_ms":%.3f}' % ((self.clock - start) / 1e6))
 
     def close(self):
         self.f.write("".join(self.parts))
