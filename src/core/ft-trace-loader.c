@@ -287,6 +287,9 @@ lex_string_body (Parser *p)
                   p->lex_error = N_("four hexadecimal digits after \\u");
                   return LEX_BAD;
                 }
+              /* non-ASCII written as \uXXXX (ensure_ascii): search looks for that form too */
+              if (!(b[i + 2] == '0' && b[i + 3] == '0' && b[i + 4] < '8'))
+                p->trace->has_unicode_escapes = TRUE;
               i += 6;
               break;
             default:

@@ -98,6 +98,7 @@ struct _FtTrace
   guint         n_calls;
   guint         n_incomplete;
   guint         salvaged : 1;
+  guint         has_unicode_escapes : 1;
 
   GMutex        io_lock;
   GInputStream *io_stream;

@@ -557,7 +557,7 @@ ft_trace_search (FtTrace       *self,
 
       g_ptr_array_add (needles, g_ascii_strdown (needle, -1));
       /* files written with ensure_ascii (the original tool) hold \uXXXX */
-      if (!is_ascii (needle))
+      if (!is_ascii (needle) && self->has_unicode_escapes)
         {
           g_autofree char *escaped = ascii_escape (needle);
           g_ptr_array_add (needles, g_ascii_strdown (escaped, -1));
