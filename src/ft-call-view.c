@@ -39,6 +39,8 @@ struct _FtCallView
   GHashTable          *bound_cells;   /* GtkListItem set */
   GArray              *matches;       /* sorted FtNodeId */
   FtNodeId             current_match;
+  GdkFrameClock       *scroll_clock;   /* waiting for its after-paint */
+  guint                scroll_position;
 };
 
 /* Widgets of one "call" cell, hung on the GtkListItem. */
@@ -454,11 +456,17 @@ on_activate_cb (FtCallView    *self,
     gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
 }
 
+static void on_after_paint_cb (FtCallView    *self,
+                               GdkFrameClock *clock);
+
 static void
 ft_call_view_dispose (GObject *object)
 {
   FtCallView *self = (FtCallView *)object;
 
+  if (self->scroll_clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->scroll_clock, on_after_paint_cb, self);
+  self->scroll_clock = NULL;
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
@@ -506,6 +514,7 @@ ft_call_view_init (FtCallView *self)
 
   self->root = FT_NODE_NONE;
   self->current_match = FT_NODE_NONE;
+  self->scroll_position = GTK_INVALID_LIST_POSITION;
   self->bound_cells = g_hash_table_new (NULL, NULL);
   self->settings = g_settings_new (APP_ID);
   self->flags = read_model_flags (self->settings);
@@ -587,11 +596,36 @@ find_list_view (FtCallView *self)
 
 /* GTK 4.8 has no gtk_column_view_scroll_to(): its inner list view has
  * the "list.scroll-to-item" action. */
+static void
+scroll_to (FtCallView *self,
+           guint       position)
+{
+  GtkWidget *list_view = find_list_view (self);
+
+  if (list_view != NULL && self->tree != NULL
+      && position < g_list_model_get_n_items (G_LIST_MODEL (self->tree)))
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", position);
+}
+
+/* After a reveal has expanded rows, GTK 4.8's list view must lay them out
+ * once before it can scroll to one: scrolling in the same frame leaves an
+ * empty viewport.  So the scroll waits for the end of the next frame. */
+static void
+on_after_paint_cb (FtCallView    *self,
+                   GdkFrameClock *clock)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, self);
+  self->scroll_clock = NULL;
+  if (self->scroll_position != GTK_INVALID_LIST_POSITION)
+    scroll_to (self, self->scroll_position);
+  self->scroll_position = GTK_INVALID_LIST_POSITION;
+}
+
 void
 ft_call_view_select_position (FtCallView *self,
                               guint       position)
 {
-  GtkWidget *list_view;
+  GdkFrameClock *clock;
 
   g_return_if_fail (FT_IS_CALL_VIEW (self));
 
@@ -599,9 +633,21 @@ ft_call_view_select_position (FtCallView *self,
     return;
 
   gtk_single_selection_set_selected (self->selection, position);
-  list_view = find_list_view (self);
-  if (list_view != NULL)
-    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", position);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL)
+    {
+      scroll_to (self, position);
+      return;
+    }
+
+  self->scroll_position = position;
+  if (self->scroll_clock == NULL)
+    {
+      self->scroll_clock = clock;
+      g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_after_paint_cb), self, G_CONNECT_SWAPPED);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* The calls shown from the top of this view down to @node: internal
