@@ -310,6 +310,7 @@ thread_new(FtTracer *tr)
     }
     t->tr = tr;
     t->ident = PyThread_get_thread_ident();
+    t->ts = PyThreadState_Get();
     t->next = tr->threads;
     tr->threads = t;
     return t;
@@ -486,22 +487,64 @@ type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
     return c->type_name;
 }
 
+/* Local-cursor writers for the fixed part of a node: one reservation,
+ * then plain stores (the buffer pointer is not reloaded per piece). */
+#define W_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) += sizeof(lit) - 1)
+#define W_MEM(p, s, n) (memcpy((p), (s), (n)), (p) += (n))
+
+static const char w_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+static inline char *
+w_u64(char *p, uint64_t v)
+{
+    char tmp[24];
+    char *end = tmp + sizeof(tmp), *s = end;
+
+    while (v >= 100) {
+        unsigned int r = (unsigned int)(v % 100);
+        v /= 100;
+        s -= 2;
+        memcpy(s, w_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        s -= 2;
+        memcpy(s, w_pairs + 2 * v, 2);
+    }
+    else {
+        *--s = (char)('0' + v);
+    }
+    W_MEM(p, s, (size_t)(end - s));
+    return p;
+}
+
+/* milliseconds with 3 decimals */
+static inline char *
+w_ms(char *p, uint64_t ns)
+{
+    uint64_t us = (ns + 500) / 1000;
+
+    p = w_u64(p, us / 1000);
+    *p++ = '.';
+    us %= 1000;
+    p[0] = (char)('0' + us / 100);
+    p[1] = (char)('0' + us / 10 % 10);
+    p[2] = (char)('0' + us % 10);
+    return p + 3;
+}
+
 static void
 write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
 {
     FtTracer *tr = t->tr;
     FtCode *c = e->info;
     PyObject *self = NULL;
+    const char *pc, *pn;
+    size_t pc_len, pn_len, need;
+    char *p;
 
-    if (parent != NULL ? parent->nchildren++ : t->top_children++) {
-        FT_PUTS(t, ",{\"id\":");
-    }
-    else {
-        FT_PUTS(t, "{\"id\":");
-    }
-    ft_put_u64(t, tr->next_id++);
-    FT_PUTS(t, ",");
-    ft_put(t, c->ident, c->ident_len);
     e->called = c->name;
     e->called_len = c->name_len;
     if (c->self_kind && locals != NULL) {
@@ -520,34 +563,60 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
             }
         }
     }
-    FT_PUTS(t, "\"called\":\"");
-    ft_put(t, e->called, e->called_len);
-    FT_PUTS(t, "\",\"caller\":\"");
     if (parent != NULL) {
-        ft_put(t, parent->called, parent->called_len);
-        FT_PUTS(t, "::");
-        ft_put(t, parent->info->name, parent->info->name_len);
+        pc = parent->called;
+        pc_len = parent->called_len;
+        pn = parent->info->name;
+        pn_len = parent->info->name_len;
     }
     else {
-        FT_PUTS(t, "Thread::");
-        ft_put(t, t->name, t->name_len);
+        pc = "Thread";
+        pc_len = 6;
+        pn = t->name;
+        pn_len = t->name_len;
     }
-    FT_PUTS(t, "\",\"instance_id\":");
+    need = 160 + c->ident_len + e->called_len + pc_len + pn_len
+           + c->where_len;
+    p = ft_reserve(t, need);
+    if (p == NULL) {
+        return;
+    }
+    if (parent != NULL ? parent->nchildren++ : t->top_children++) {
+        *p++ = ',';
+    }
+    W_LIT(p, "{\"id\":");
+    p = w_u64(p, tr->next_id++);
+    *p++ = ',';
+    W_MEM(p, c->ident, c->ident_len);
+    W_LIT(p, "\"called\":\"");
+    W_MEM(p, e->called, e->called_len);
+    W_LIT(p, "\",\"caller\":\"");
+    W_MEM(p, pc, pc_len);
+    W_LIT(p, "::");
+    W_MEM(p, pn, pn_len);
+    W_LIT(p, "\",\"instance_id\":");
     if (self != NULL && c->self_kind == 1) {
-        ft_put_u64(t, (uint64_t)(uintptr_t)self);
+        p = w_u64(p, (uint64_t)(uintptr_t)self);
     }
     else {
-        FT_PUTS(t, "null");
+        W_LIT(p, "null");
     }
-    FT_PUTS(t, ",");
-    ft_put(t, c->where, c->where_len);
-    FT_PUTS(t, "\"start_ns\":");
-    ft_put_u64(t, e->start_ns);
-    FT_PUTS(t, ",\"inputs\":");
+    *p++ = ',';
+    W_MEM(p, c->where, c->where_len);
+    W_LIT(p, "\"start_ns\":");
+    p = w_u64(p, e->start_ns);
+    W_LIT(p, ",\"inputs\":");
     if (tr->skip_inputs || locals == NULL) {
-        FT_PUTS(t, "{}");
+        W_LIT(p, "{}");
+        if (!tr->memory) {
+            W_LIT(p, ",\"calls\":[");
+            t->len = (size_t)(p - t->buf);
+            return;
+        }
+        t->len = (size_t)(p - t->buf);
     }
     else {
+        t->len = (size_t)(p - t->buf);
         t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
         ft_capture_args(t, c, locals);
     }
@@ -650,6 +719,20 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     }
     t->in_hook++;
     e = &t->stack[t->depth - 1];
+    if (tr->skip_inputs && tr->skip_outputs && !tr->memory && exc == NULL
+        && !pending) {
+        /* the whole closing in one reservation */
+        char *p = ft_reserve(t, 128);
+        now = ft_now_ns() - tr->t0;
+        if (p != NULL) {
+            W_LIT(p, "],\"inputs_after\":{},\"output\":null,"
+                     "\"duration_ms\":");
+            p = w_ms(p, now - e->start_ns);
+            W_LIT(p, ",\"error\":null,\"error_type\":null}");
+            t->len = (size_t)(p - t->buf);
+        }
+        goto popped;
+    }
     FT_PUTS(t, "],\"inputs_after\":");
     t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
     if (tr->skip_inputs || locals == NULL) {
@@ -680,6 +763,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         ft_capture_error(t, exc);
         FT_PUTS(t, "}");
     }
+popped:
     t->last_ns = now;
     t->depth--;
     tr->inflight--;
@@ -979,10 +1063,13 @@ typedef struct {
     int kind;
 } FtCallback;
 
+/* The thread state from our own initial-exec TLS when we have it:
+ * PyThreadState_Get() costs a __tls_get_addr() call in libpython. */
 static inline _PyInterpreterFrame *
-current_iframe(void)
+current_iframe(FtTracer *tr)
 {
-    PyThreadState *ts = PyThreadState_GET();
+    PyThreadState *ts = (ft_tls != NULL && ft_tls_gen == tr->gen)
+                        ? ft_tls->ts : PyThreadState_Get();
 #if PY_VERSION_HEX >= 0x030D0000
     return ts->current_frame;
 #else
@@ -1022,7 +1109,7 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
         Py_RETURN_NONE;
     }
     code = args[0];
-    f = current_iframe();
+    f = current_iframe(tr);
     locals = iframe_locals(f, code);
     if (cb->kind == FT_EV_START) {
         if (on_call(tr, code, locals, f ? f->f_globals : NULL)) {

@@ -80,6 +80,7 @@ struct FtThread {
     int in_hook;             /* > 0 while inside a hook (flusher skips it) */
     int opened;              /* thread node written */
     unsigned long ident;
+    PyThreadState *ts;       /* this thread's state (lives as long as it) */
     uint64_t node_id;
     uint64_t start_ns;
     uint64_t last_ns;
