@@ -466,7 +466,7 @@ ft_call_view_dispose (GObject *object)
 
   if (self->scroll_clock != NULL)
     g_signal_handlers_disconnect_by_func (self->scroll_clock, on_after_paint_cb, self);
-  self->scroll_clock = NULL;
+  g_clear_weak_pointer (&self->scroll_clock);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
@@ -615,7 +615,7 @@ on_after_paint_cb (FtCallView    *self,
                    GdkFrameClock *clock)
 {
   g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, self);
-  self->scroll_clock = NULL;
+  g_clear_weak_pointer (&self->scroll_clock);
   if (self->scroll_position != GTK_INVALID_LIST_POSITION)
     scroll_to (self, self->scroll_position);
   self->scroll_position = GTK_INVALID_LIST_POSITION;
@@ -642,9 +642,10 @@ ft_call_view_select_position (FtCallView *self,
     }
 
   self->scroll_position = position;
+  /* The clock goes away with the window's surface: a weak pointer. */
   if (self->scroll_clock == NULL)
     {
-      self->scroll_clock = clock;
+      g_set_weak_pointer (&self->scroll_clock, clock);
       g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_after_paint_cb), self, G_CONNECT_SWAPPED);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
