@@ -12,6 +12,10 @@
  */
 #include "ft-private.h"
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #if PY_VERSION_HEX >= 0x030B0000
 #define Py_BUILD_CORE 1
 #include "internal/pycore_frame.h"
@@ -383,6 +387,9 @@ ft_thread_open(FtThread *t)
         char tmp[64];
         int n;
         t->index = ++tr->nthreads;
+        if (t->index % 32 == 0) {
+            ft_threads_reap(tr);
+        }
         n = PyOS_snprintf(tmp, sizeof(tmp), ".thread-%d.part", t->index);
         t->part_path = PyMem_RawMalloc(strlen(tr->path) + (size_t)n + 1);
         if (t->part_path == NULL) {
@@ -627,6 +634,29 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
     FT_PUTS(t, ",\"calls\":[");
 }
 
+static void thread_free(FtThread *t);
+
+/* Hooks may run Python code (repr) that releases the GIL; stop() can run
+ * meanwhile and rolls the thread back to where the hook began. */
+static inline void
+hook_enter(FtThread *t)
+{
+    t->in_hook++;
+    t->hook_pos = t->flushed + t->len;
+    t->hook_depth = t->depth;
+}
+
+/* Returns 1 if t is gone. */
+static inline int
+hook_leave(FtThread *t)
+{
+    if (--t->in_hook == 0 && t->orphan) {
+        thread_free(t);
+        return 1;
+    }
+    return 0;
+}
+
 /* Returns 1 when the code is not recorded (caller may disable it). */
 static int
 on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
@@ -648,17 +678,16 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     if (!c->record) {
         return 1;
     }
-    t->in_hook++;
     if (!t->opened && ft_thread_open(t) < 0) {
-        t->in_hook--;
         t->detached = 1;
         return 0;
     }
+    hook_enter(t);
     if (t->depth == t->cap) {
         FtEntry *ns = PyMem_RawRealloc(t->stack,
                                        sizeof(FtEntry) * (size_t)t->cap * 2);
         if (ns == NULL) {
-            t->in_hook--;
+            (void)hook_leave(t);
             return 0;
         }
         t->stack = ns;
@@ -673,9 +702,13 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     tr->calls++;
     tr->inflight++;
     write_open(t, e, t->depth > 1 ? e - 1 : NULL, locals);
+    if (t->orphan) {
+        (void)hook_leave(t);
+        return 0;
+    }
     t->last_ns = e->start_ns;
     after_write(t);
-    t->in_hook--;
+    (void)hook_leave(t);
     return 0;
 }
 
@@ -717,7 +750,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     if (t->depth == 0 || t->stack[t->depth - 1].code != code) {
         return;
     }
-    t->in_hook++;
+    hook_enter(t);
     e = &t->stack[t->depth - 1];
     if (tr->skip_inputs && tr->skip_outputs && !tr->memory && exc == NULL
         && !pending) {
@@ -764,18 +797,58 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         FT_PUTS(t, "}");
     }
 popped:
+    if (t->orphan) {
+        (void)hook_leave(t);
+        return;
+    }
     t->last_ns = now;
     t->depth--;
     tr->inflight--;
     Py_DECREF(e->code);
     after_write(t);
-    t->in_hook--;
+    (void)hook_leave(t);
 }
 
 /* Close what is open in t as incomplete and close its thread node. */
+/* Drop what the hook in progress wrote (its node opening or closing). */
+static void
+rollback_hook(FtThread *t)
+{
+    uint64_t pos = t->hook_pos;
+
+    if (pos >= t->flushed) {
+        t->len = (size_t)(pos - t->flushed);
+    }
+    else {
+        int fd = t->part_path ? open(t->part_path, O_WRONLY | O_CLOEXEC)
+                              : t->tr->fd;
+        if (fd >= 0) {
+            if (ftruncate(fd, t->base_off + (off_t)pos) < 0) {
+                t->tr->write_failed = 1;
+            }
+            if (t->part_path) {
+                close(fd);
+            }
+            else {
+                (void)lseek(fd, 0, SEEK_END);
+            }
+        }
+        t->flushed = pos;
+        t->len = 0;
+    }
+    while (t->depth > t->hook_depth) {
+        Py_CLEAR(t->stack[--t->depth].code);
+        t->tr->inflight--;
+    }
+    t->exc_pending = 0;
+}
+
 static void
 thread_close(FtThread *t, uint64_t now)
 {
+    if (t->in_hook > 0) {
+        rollback_hook(t);
+    }
     if (t->exc_pending) {
         resolve_pending(t, NULL);
     }
@@ -806,10 +879,77 @@ ft_thread_close_all(FtTracer *tr)
     FtThread *t;
 
     for (t = tr->threads; t != NULL; t = t->next) {
-        if (t->opened && !t->detached) {
+        if (t->opened && !t->detached && !t->finished) {
             thread_close(t, now);
         }
     }
+}
+
+static int
+ptr_cmp(const void *a, const void *b)
+{
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Close the nodes of threads that have exited and free their buffers, so
+ * that a program starting thousands of threads keeps memory bounded. */
+void
+ft_threads_reap(FtTracer *tr)
+{
+    PyInterpreterState *is = PyInterpreterState_Get();
+    PyThreadState *ts;
+    uintptr_t *live;
+    size_t n = 0, cap = 0, lo, hi;
+    uint64_t now = ft_now_ns() - tr->t0;
+    FtThread *t;
+
+    for (ts = PyInterpreterState_ThreadHead(is); ts; ts = PyThreadState_Next(ts)) {
+        cap++;
+    }
+    live = PyMem_RawMalloc(sizeof(uintptr_t) * (cap + 1));
+    if (live == NULL) {
+        return;
+    }
+    for (ts = PyInterpreterState_ThreadHead(is); ts && n < cap;
+         ts = PyThreadState_Next(ts)) {
+        live[n++] = (uintptr_t)ts;
+    }
+    qsort(live, n, sizeof(uintptr_t), ptr_cmp);
+    for (t = tr->threads; t != NULL; t = t->next) {
+        int found = 0;
+        if (!t->opened || t->finished || t->detached || t == tr->main
+            || t->in_hook > 0) {
+            continue;
+        }
+        lo = 0;
+        hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (live[mid] == (uintptr_t)t->ts) {
+                found = 1;
+                break;
+            }
+            if (live[mid] < (uintptr_t)t->ts) {
+                lo = mid + 1;
+            }
+            else {
+                hi = mid;
+            }
+        }
+        if (!found) {
+            thread_close(t, now);
+            PyMem_RawFree(t->buf);
+            PyMem_RawFree(t->stack);
+            t->buf = NULL;
+            t->bufcap = 0;
+            t->stack = NULL;
+            t->cap = 0;
+            t->finished = 1;
+        }
+    }
+    PyMem_RawFree(live);
 }
 
 static void
@@ -836,6 +976,7 @@ ft_threads_free(FtTracer *tr)
         next = t->next;
         if (t->in_hook > 0) {
             t->detached = 1;
+            t->orphan = 1;
             t->next = NULL;
             continue;
         }
@@ -915,7 +1056,7 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     }
     if (what > PyTrace_RETURN) {
         /* C calls are not recorded, but they end a pending error. */
-        if (ft_tls != NULL && ft_tls->exc_pending && ft_tls_gen == tr->gen
+        if (ft_tls != NULL && ft_tls_gen == tr->gen && ft_tls->exc_pending
             && !ft_tls->capturing) {
             resolve_pending(ft_tls, NULL);
         }
@@ -931,7 +1072,7 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     }
     else {
         on_return(tr, code, frame_locals(frame), NULL, NULL, 1);
-        if (ft_tls != NULL && ft_tls->exc_pending) {
+        if (ft_tls != NULL && ft_tls_gen == tr->gen && ft_tls->exc_pending) {
             PyThreadState *ts = PyThreadState_Get();
             if (ts->c_tracefunc == NULL
                 && _PyEval_SetTrace(ts, ft_trace, obj) < 0) {

@@ -46,6 +46,7 @@ flush_all(FtTracer *tr, int heartbeat)
     FtThread *t;
 
     tr->last_flush_bytes = 0;
+    ft_threads_reap(tr);
     for (t = tr->threads; t != NULL; t = t->next) {
         if (t->in_hook == 0) {
             ft_flush_thread(t);
@@ -443,6 +444,9 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     }
     tr->bytes = (uint64_t)header_len + 9;
     t = ft_thread_get(tr);
+    if (t != NULL) {
+        t->base_off = (off_t)tr->bytes;
+    }
     if (t == NULL || ft_thread_open(t) < 0) {
         ft_threads_free(tr);
         tracer_clear(tr);

@@ -96,7 +96,12 @@ struct FtThread {
     char *part_path;         /* NULL for the main thread */
     uint64_t flushed;        /* bytes of this buffer written out so far */
     uint64_t budget;         /* output position where values stop */
-    int detached;            /* stop() ran while this thread was in a hook */
+    int detached;            /* never write again (stop() ran, or no memory) */
+    int orphan;              /* out of the tracer's list: frees itself */
+    int finished;            /* thread exited: node closed, buffers freed */
+    uint64_t hook_pos;       /* output position when the current hook began */
+    int hook_depth;          /* stack depth when the current hook began */
+    off_t base_off;          /* file offset of this buffer's first byte */
     int exc_pending;         /* < 3.12: a node waits for its "error" */
 };
 
@@ -202,6 +207,7 @@ int ft_hook_init(PyObject *module);
 int ft_hook_start(FtModuleState *st);
 void ft_hook_stop(FtModuleState *st);
 void ft_thread_close_all(FtTracer *tr);
+void ft_threads_reap(FtTracer *tr);
 void ft_threads_free(FtTracer *tr);
 void ft_fork_child(FtModuleState *st);
 extern PyType_Spec ft_callback_spec;
