@@ -174,12 +174,14 @@ def bench_python(python, args, rows, checks):
                     w0, c0, _ = best[mode]
                     best[mode] = (wall if w0 is None else min(w0, wall),
                                   cpu if c0 is None else min(c0, cpu), size)
-            bare = best["bare"][0]
+            bare, bare_cpu = best["bare"][0], best["bare"][1]
             for mode, _, _ in modes:
                 wall, cpu, size = best[mode]
                 ns = (wall - bare) / expected * 1e9
+                cpu_ns = (cpu - bare_cpu) / expected * 1e9
                 rows.append((full, name, mode, expected, wall, cpu, wall / bare,
                              ns if mode != "bare" else None,
+                             cpu_ns if mode != "bare" else None,
                              size / expected if size else None,
                              "yes" if mode in counted else ""))
             if "flowtrace" in best:
@@ -197,11 +199,12 @@ def bench_python(python, args, rows, checks):
 
 def print_table(rows):
     head = ("python", "workload", "mode", "calls", "wall s", "cpu s", "x bare", "ns/call",
-            "bytes/call", "counted")
+            "cpu ns/call", "bytes/call", "counted")
     body = []
-    for py, name, mode, calls, wall, cpu, ratio, ns, bpc, counted in rows:
+    for py, name, mode, calls, wall, cpu, ratio, ns, cpu_ns, bpc, counted in rows:
         body.append((py, name, mode, str(calls), "%.3f" % wall, "%.3f" % cpu, "%.2f" % ratio,
                      "-" if ns is None else "%.0f" % ns,
+                     "-" if cpu_ns is None else "%.0f" % cpu_ns,
                      "-" if bpc is None else "%.1f" % bpc, counted))
     widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
     fmt = "  ".join("%%-%ds" % w if i < 3 else "%%%ds" % w for i, w in enumerate(widths))
@@ -235,7 +238,8 @@ def main():
     print_table(rows)
     print()
     print("wall and cpu (user+sys of the process) are the best of %d runs; ns/call = "
-          "(wall - bare wall) / calls;" % args.repeat)
+          "(wall - bare wall) / calls, cpu ns/call the same on CPU time (less sensitive "
+          "to other load on the machine); the targets use wall time." % args.repeat)
     print("calls counted in the flowtrace traces (counted=yes) match the workload's own "
           "count.")
     if not viz_any:
