@@ -394,6 +394,9 @@ def run(opts):
     sys.path[0] = os.path.dirname(os.path.realpath(script_path))
     sys.modules["__main__"] = module
 
+    # The root spans the whole recording, so its clock starts before the
+    # tracer's own (thread nodes start inside start()).
+    t0 = time.perf_counter()
     try:
         tracer.start(
             output, header,
@@ -411,7 +414,6 @@ def run(opts):
         raise UsageError("cannot write the trace '%s': %s"
                          % (output, exc.strerror or exc)) from None
 
-    t0 = time.perf_counter()
     if code is not None:
         _run_script(code, module, outcome)
     elapsed = time.perf_counter() - t0
