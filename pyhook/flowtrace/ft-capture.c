@@ -64,8 +64,16 @@ put_marker_error(FtThread *t, PyObject *v)
 static void
 put_str_value(FtThread *t, PyObject *s)
 {
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    Py_ssize_t n;
 
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(s) < 0) {
+        PyErr_Clear();
+        FT_PUTS(t, "\"\"");
+        return;
+    }
+#endif
+    n = PyUnicode_GET_LENGTH(s);
     if (n <= FT_MAX_CHARS) {
         ft_put_str(t, s, n);
         return;
@@ -231,6 +239,10 @@ put_sequence(FtThread *t, PyObject *v, int depth, PyObject **anc)
         if (i > 0) {
             FT_PUTS(t, ",");
         }
+        if (out_pos(t) > t->budget) {
+            FT_PUTS(t, "{\"$truncated\":\"budget\"}]");
+            return;
+        }
         Py_INCREF(item);
         capture(t, item, depth + 1, anc);
         Py_DECREF(item);
@@ -258,6 +270,12 @@ put_set(FtThread *t, PyObject *v, int depth, PyObject **anc)
     while (i < FT_MAX_ITEMS && (item = PyIter_Next(it)) != NULL) {
         if (i++ > 0) {
             FT_PUTS(t, ",");
+        }
+        if (out_pos(t) > t->budget) {
+            Py_DECREF(item);
+            FT_PUTS(t, "{\"$truncated\":\"budget\"}");
+            n = 0;
+            break;
         }
         capture(t, item, depth + 1, anc);
         Py_DECREF(item);
@@ -348,6 +366,10 @@ put_dict(FtThread *t, PyObject *v, int depth, PyObject **anc)
     while (i < FT_MAX_ITEMS && PyDict_Next(v, &pos, &k, &val)) {
         if (i++ > 0) {
             FT_PUTS(t, ",");
+        }
+        if (out_pos(t) > t->budget) {
+            FT_PUTS(t, "\"$truncated\":{\"$truncated\":\"budget\"}}");
+            return;
         }
         Py_INCREF(k);
         Py_INCREF(val);

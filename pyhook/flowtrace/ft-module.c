@@ -42,7 +42,7 @@ flush_all(FtTracer *tr, int heartbeat)
 {
     uint64_t start = ft_now_ns();
     uint64_t pending = pending_bytes(tr);
-    uint64_t since = tr->last_flush_ns ? start - tr->last_flush_ns : 0;
+    uint64_t since = start - (tr->last_flush_ns ? tr->last_flush_ns : tr->t0);
     FtThread *t;
 
     tr->last_flush_bytes = 0;
@@ -407,7 +407,11 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     remove_stale_parts(tr->path);
     tr->fd = open(tr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (tr->fd < 0) {
-        PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_obj);
+        PyObject *name = PyUnicode_DecodeFSDefault(tr->path);
+        if (name != NULL) {
+            PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, name);
+            Py_DECREF(name);
+        }
         Py_DECREF(path_obj);
         tracer_clear(tr);
         return NULL;

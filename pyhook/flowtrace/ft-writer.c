@@ -310,6 +310,12 @@ ft_escape_pystr(PyObject *s, size_t *len_out)
     Py_ssize_t n;
     char *out;
 
+#if PY_VERSION_HEX < 0x030C0000
+    if (s != NULL && PyUnicode_Check(s) && PyUnicode_READY(s) < 0) {
+        PyErr_Clear();
+        s = NULL;
+    }
+#endif
     if (s == NULL || !PyUnicode_Check(s)) {
         out = PyMem_RawMalloc(1);
         if (out != NULL) {
@@ -330,9 +336,17 @@ ft_escape_pystr(PyObject *s, size_t *len_out)
 void
 ft_put_str(FtThread *t, PyObject *s, Py_ssize_t max_chars)
 {
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    Py_ssize_t n;
     char *o;
 
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(s) < 0) {   /* legacy wstr-only strings */
+        PyErr_Clear();
+        FT_PUTS(t, "\"\"");
+        return;
+    }
+#endif
+    n = PyUnicode_GET_LENGTH(s);
     if (n > max_chars) {
         n = max_chars;
     }
