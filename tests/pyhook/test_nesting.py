@@ -29,6 +29,14 @@ def gen(n):
 def consume():
     return list(gen(2))
 
+def stopper():
+    it = gen(1)
+    next(it)
+    try:
+        next(it)
+    except StopIteration:
+        return "stopped"
+
 def uses_callbacks(items):
     import json
     ordered = sorted(items, key=sort_key)
@@ -43,6 +51,7 @@ def encode(obj):
 outer()
 fib(5)
 consume()
+stopper()
 uses_callbacks([1, 3, 2])
 leaf(1000)
 '''
@@ -73,7 +82,7 @@ class Nesting(TraceTestCase):
     def test_module_level_calls_under_main_thread(self):
         main = threads_of(self.data)[0]
         self.assertEqual([c["callable"] for c in main["calls"]],
-                         ["outer", "fib", "consume", "uses_callbacks", "leaf"])
+                         ["outer", "fib", "consume", "stopper", "uses_callbacks", "leaf"])
         self.assertEqual(main["calls"][-1]["inputs"], {"x": 1000})
 
     def test_recursion_tree(self):
@@ -101,10 +110,30 @@ class Nesting(TraceTestCase):
         self.assertEqual(consume["output"], [200, 202])
         leaves = [n for n in call_nodes(self.data)
                   if n["callable"] == "leaf" and n["inputs"]["x"] in (100, 101)]
-        self.assertEqual(len(leaves), 2)
+        self.assertEqual(len(leaves), 3, "two from consume(), one from stopper()")
         inside = {id(n) for n in _subtree(consume)}
-        for leaf in leaves:
-            self.assertIn(id(leaf), inside, "leaf called from gen() is outside consume()")
+        self.assertEqual(len([leaf for leaf in leaves if id(leaf) in inside]), 2,
+                         "leaf called from gen() is outside consume()")
+
+    def test_generator_resumptions(self):
+        """A generator gets one node per resumption, kind "generator", no error at the end."""
+        consume = find_one(self, self.data, "consume")
+        gens = consume["calls"]
+        self.assertEqual([g["callable"] for g in gens], ["gen"] * 3)
+        for g in gens:
+            self.assertEqual(g["kind"], "generator")
+            self.assertEqual(g["inputs"], {"n": 2})
+            self.assertIsNone(g["error"], "a generator running out is not an error")
+        self.assertEqual([g["output"] for g in gens], [200, 202, None])
+        self.assertEqual([[c["inputs"]["x"] for c in g["calls"]] for g in gens],
+                         [[100], [101], []])
+        stopper = find_one(self, self.data, "stopper")
+        self.assertEqual(stopper["output"], "stopped")
+        self.assertIsNone(stopper["error"])
+        self.assertEqual([g["output"] for g in stopper["calls"]], [200, None])
+        for n in call_nodes(self.data):
+            if n["callable"] not in ("gen",):
+                self.assertEqual(n.get("kind", "call"), "call", n["callable"])
 
     def test_callbacks_from_stdlib_hang_under_the_nearest_recorded_caller(self):
         caller = find_one(self, self.data, "uses_callbacks")

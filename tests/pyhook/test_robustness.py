@@ -105,8 +105,18 @@ except RecursionError:
         self.assertEqual(len(parse), 3, "parse is a plain function called once per page")
         for n in parse:
             self.assertEqual(n["output"], {"words": 6, "chars": 44})
-        urls = {n["inputs"]["url"] for n in find(data, "fetch")}
+        fetch = find(data, "fetch")
+        urls = {n["inputs"]["url"] for n in fetch}
         self.assertEqual(urls, {"https://example.test/%d" % i for i in range(3)})
+        self.assertEqual({n["kind"] for n in fetch}, {"coroutine"})
+        # The resumption that returns carries the coroutine's result.
+        done = [n["output"] for n in fetch if isinstance(n["output"], str)
+                and n["output"].startswith("page ")]
+        self.assertEqual(sorted(done), ["page https://example.test/%d with a few words" % i
+                                        for i in range(3)])
+        crawl = find(data, "crawl")
+        self.assertEqual(crawl[-1]["output"]["https://example.test/1"],
+                         {"words": 6, "chars": 44})
         main = find_one(self, data, "main")
         self.assertIsNone(main["error"])
 

@@ -95,6 +95,26 @@ class Threads(TraceTestCase):
         self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")), [],
                          "thread part files left behind")
 
+    def test_many_short_threads_each_get_a_node(self):
+        """Thread idents are reused once a thread ends; nodes must not merge."""
+        script = self.write_script("seq.py", '''
+import threading
+def job(k):
+    return k * k
+for k in range(60):
+    t = threading.Thread(target=job, args=(k,), name="seq-%d" % k)
+    t.start()
+    t.join()
+''')
+        data, _ = self.trace(script)
+        threads = threads_of(data)
+        self.assertEqual([t["thread"] for t in threads],
+                         ["MainThread"] + ["seq-%d" % k for k in range(60)])
+        for k, t in enumerate(threads[1:]):
+            self.assertEqual([(c["callable"], c["output"]) for c in t["calls"]],
+                             [("job", k * k)])
+        self.assertEqual(threads[0]["calls"], [])
+
     def test_concurrent_sample_threads_and_processes(self):
         script = self.sample("concurrent", "conc_demo.py")
         data, proc = self.trace(script)
