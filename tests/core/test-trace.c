@@ -76,7 +76,10 @@ write_trace_len (const char *name,
   g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, text, len, &error);
+  /* no fsync: thousands of cut files are written; without the
+   * CONSISTENT flag an existing file would not be truncated */
+  g_unlink (path);
+  g_file_set_contents_full (path, text, len, G_FILE_SET_CONTENTS_NONE, 0644, &error);
   g_assert_no_error (error);
   return g_file_new_for_path (path);
 }
@@ -754,6 +757,72 @@ test_salvage_pretty_original (void)
     check_salvage_at (original_trace, cut, spans, full);
 }
 
+/* Traces written by the real tracer (samples/, run with --with-memory),
+ * cut at every offset with -m slow, else at a sample of them. */
+static void
+test_salvage_real_traces (void)
+{
+  static const struct { const char *name; guint step; } files[] = {
+    { "conc-demo.json", 3 },        /* four threads */
+    { "complex-app.json", 29 },
+    { "hostile-values.json", 23 },  /* markers, odd strings, deep values */
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", files[f].name, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FtTrace) full = NULL;
+      g_autoptr(GPtrArray) outputs = NULL;
+      guint step = g_test_slow () ? 1 : files[f].step;
+      gsize len = 0, first_node;
+
+      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+      full = ft_trace_load (file, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (ft_trace_is_complete (full));
+      first_node = strstr (text, "{") - text;
+      outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) ft_node_detail_free);
+      for (guint i = 0; i < ft_trace_get_n_nodes (full); i++)
+        g_ptr_array_add (outputs, ft_trace_get_detail (full, i, NULL));
+
+      for (gsize cut = 0; cut + 2 < len; cut += step)
+        {
+          g_autoptr(GFile) part = write_trace_len ("real-cut.json", text, cut);
+          g_autoptr(FtTrace) trace = ft_trace_load (part, NULL, NULL, NULL, &error);
+
+          if (cut <= first_node)
+            {
+              g_assert_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE);
+              g_clear_error (&error);
+              continue;
+            }
+          g_assert_no_error (error);
+          g_assert_true (ft_trace_is_salvaged (trace));
+          g_assert_cmpuint (ft_trace_get_n_nodes (trace), <=, ft_trace_get_n_nodes (full));
+          for (guint i = 0; i < ft_trace_get_n_nodes (trace); i++)
+            {
+              g_autoptr(FtNodeDetail) detail = ft_trace_get_detail (trace, i, &error);
+
+              g_assert_no_error (error);
+              g_assert_cmpuint (ft_trace_get_parent (trace, i), ==, ft_trace_get_parent (full, i));
+              if (!(ft_trace_get_flags (trace, i) & FT_NODE_FLAG_INCOMPLETE))
+                {
+                  FtNodeDetail *whole = outputs->pdata[i];
+
+                  g_assert_cmpstr (ft_trace_get_callable (trace, i), ==, ft_trace_get_callable (full, i));
+                  g_assert_cmpuint (ft_trace_get_n_children (trace, i), ==, ft_trace_get_n_children (full, i));
+                  g_assert_true ((detail->output == NULL) == (whole->output == NULL));
+                  if (detail->output != NULL)
+                    g_assert_true (json_node_equal (detail->output, whole->output));
+                }
+            }
+        }
+    }
+}
+
 static void
 test_salvage_message (void)
 {
@@ -1277,6 +1346,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/trace/salvage/every-offset-original", test_salvage_pretty_original);
   g_test_add_func ("/flowtrace/trace/salvage/message", test_salvage_message);
   g_test_add_func ("/flowtrace/trace/salvage/side-files", test_salvage_side_files);
+  g_test_add_func ("/flowtrace/trace/salvage/real-traces", test_salvage_real_traces);
   g_test_add_func ("/flowtrace/trace/errors/mutations", test_mutations);
   g_test_add_func ("/flowtrace/trace/load/progress-and-cancel", test_large_progress_and_cancel);
   g_test_add_func ("/flowtrace/trace/load/async", test_async);
