@@ -82,6 +82,31 @@ class RunsLikePython(TraceTestCase):
         self.assertEqual(find_one(self, data, "echo")["inputs"], {"args": ["--flag", "v"]})
 
 
+class Streams(TraceTestCase):
+    def test_binary_stdout_partial_lines_and_atexit(self):
+        script = self.write_script("streams.py", '''
+import atexit, sys
+def goodbye(tag):
+    sys.stdout.write("bye " + tag)
+    return tag
+atexit.register(goodbye, "now")
+sys.stdout.write("partial line, ")
+sys.stdout.flush()
+sys.stdout.buffer.write(b"\\x00\\xff raw bytes\\n")
+print("unicode \\u00f1 \\u20ac", end="")
+sys.stderr.write("err line\\n")
+''')
+        plain = run_plain(script)
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, plain.stdout)
+        self.assertIn(b"\x00\xff raw bytes", proc.stdout)
+        self.assertTrue(proc.stdout.endswith(b"bye now"))
+        err = proc.stderr.decode()
+        self.assertTrue(err.startswith("err line\n"), err)
+        # The exit handler ran inside the trace, as it runs inside the program.
+        self.assertEqual(find_one(self, data, "goodbye")["output"], "now")
+
+
 class ArgumentForwarding(TraceTestCase):
     ECHO = '''
 import json, sys

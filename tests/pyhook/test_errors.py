@@ -167,6 +167,23 @@ class CallErrors(TraceTestCase):
         self.assertEqual("\n".join(before) + "\n", plain.stderr.decode())
         self.assertEqual(before, ["bad configuration"])
 
+    def test_keyboard_interrupt_ends_like_python(self):
+        script = self.write_script("interrupt.py", '''
+def wait_for_user():
+    raise KeyboardInterrupt
+print("before")
+wait_for_user()
+''')
+        plain = run_plain(script)
+        data, proc = self.trace(script, expect_status=plain.returncode)
+        self.assertEqual(proc.stdout, b"before\n")
+        before, _ = split_stderr(proc.stderr)
+        self.assertEqual("\n".join(before) + "\n", plain.stderr.decode())
+        self.assertEqual(find_one(self, data, "wait_for_user")["error_type"],
+                         "KeyboardInterrupt")
+        self.assertEqual(root_of(data)["error_type"], "KeyboardInterrupt")
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+
     def test_syntax_error_in_script(self):
         bad = self.write_script("bad.py", "def broken(:\n    pass\n")
         proc_plain = run_plain(bad)

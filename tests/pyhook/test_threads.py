@@ -5,8 +5,8 @@ import glob
 import os
 import unittest
 
-from ftsupport import (TraceTestCase, call_nodes, root_of, run_plain, split_stderr,
-                       threads_of, walk)
+from ftsupport import (TraceTestCase, call_nodes, find_one, root_of, run_plain,
+                       split_stderr, threads_of, walk)
 
 THREADS = '''
 import threading, time
@@ -132,6 +132,24 @@ for k in range(60):
         self.assertEqual([n for n in call_nodes(data) if n["callable"] == "is_prime"], [])
         self.assertIs(root_of(data)["flowtrace"]["complete"], True)
         self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")), [])
+
+    def test_spawn_and_forkserver_pools(self):
+        """Children that re-import the script by path (spawn, forkserver) work traced."""
+        script = self.write_script("pools.py", '''
+import multiprocessing, sys
+def square(x):
+    return x * x
+def run(method):
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        return pool.map(square, range(5))
+if __name__ == "__main__":
+    print(run(sys.argv[1]))
+''')
+        for method in ("spawn", "forkserver"):
+            data, proc = self.trace(script, [method])
+            self.assertEqual(proc.stdout, b"[0, 1, 4, 9, 16]\n", method)
+            self.assertEqual([n["callable"] for n in call_nodes(data)], ["run"], method)
+            self.assertEqual(find_one(self, data, "run")["output"], [0, 1, 4, 9, 16])
 
     def test_fork_child_does_not_touch_the_trace(self):
         script = self.write_script("forker.py", '''
