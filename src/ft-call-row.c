@@ -254,6 +254,8 @@ ft_call_row_dup_duration_text (FtCallRow *self)
   g_return_val_if_fail (FT_IS_CALL_ROW (self), NULL);
 
   ms = ft_call_row_get_duration_ms (self);
+  if (isnan (ms))
+    return g_strdup ("");
   duration = ft_format_duration (ms);
   parent = ft_trace_get_parent (self->trace, self->node);
   if (parent != FT_NODE_NONE)

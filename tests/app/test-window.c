@@ -617,33 +617,65 @@ test_cancel_loading (void)
   ft_test_destroy_window (window);
 }
 
-/* A match far below the first screen is scrolled to. */
+static void
+on_loaded_set_flag_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_assert_true (ft_window_load_finish (FT_WINDOW (object), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Matches deep in a big tree: each reveal expands rows and scrolls in
+ * the same step, several times before GTK draws. */
 static void
 test_reveal_scrolls (void)
 {
-  g_autoptr(GString) wide = g_string_new ("[{\"id\":0,\"callable\":\"wide.py\",\"module\":\"__main__\",\"calls\":[");
+  g_autoptr(GString) text = g_string_new ("[{\"id\":0,\"callable\":\"deep.py\",\"module\":\"__main__\",\"calls\":[");
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
   FtWindow *window;
   GtkLabel *label;
+  gboolean loaded = FALSE;
+  guint id = 1;
 
-  for (guint i = 1; i <= 3000; i++)
-    g_string_append_printf (wide, "%s{\"id\":%u,\"callable\":\"step_%u\",\"module\":\"m\",\"calls\":[]}",
-                            i > 1 ? "," : "", i, i);
-  g_string_append (wide, "]}]");
-  path = ft_test_write_file ("wide.json", wide->str, wide->len);
+  /* 300 calls, each a chain of 4 calls; some chains end in "needle". */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_string_append_printf (text, "%s", i > 0 ? "," : "");
+      for (guint d = 0; d < 4; d++, id++)
+        g_string_append_printf (text, "{\"id\":%u,\"callable\":\"%s_%u_%u\",\"module\":\"m\",\"calls\":[",
+                                id, d == 3 && i % 60 == 59 ? "needle" : "step", i, d);
+      g_string_append (text, "]}]}]}]}");
+    }
+  g_string_append (text, "]}]");
+  path = ft_test_write_file ("deep.json", text->str, text->len);
 
   reset_settings ();
-  window = ft_test_load_window (path, &error);
-  g_assert_no_error (error);
-  g_assert_null (ft_test_find_label (GTK_WIDGET (window), "step_2900"));
+  window = ft_window_new (NULL);
+  ft_window_set_remember_size (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (path);
+  /* Search as soon as the trace is in, before GTK has drawn it. */
+  ft_window_load_async (window, file, NULL, on_loaded_set_flag_cb, &loaded);
+  while (!loaded)
+    g_main_context_iteration (NULL, TRUE);
+  ft_window_search (window, "needle");
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 5);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search-next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search-next", NULL);
+  ft_test_wait_frames (GTK_WIDGET (window), 10);
 
-  ft_window_search (window, "step_2900");
-  ft_test_wait_frames (GTK_WIDGET (window), 5);
-  g_assert_cmpint (ft_test_selected_id (window), ==, 2900);
-  label = ft_test_find_label (GTK_WIDGET (window), "step_2900");
+  label = ft_test_find_label (GTK_WIDGET (window), "needle_179_3");
   g_assert_nonnull (label);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label)));
+  /* Its parent is on screen too: the tree is not left empty. */
+  label = ft_test_find_label (GTK_WIDGET (window), "step_179_2");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label)));
+  ft_test_save_shot (GTK_WIDGET (window), "reveal-scrolled");
   ft_test_destroy_window (window);
 }
 
