@@ -55,6 +55,7 @@ typedef struct
   GtkLabel        *error;
   GtkLabel        *caller;
   GtkLabel        *memory;
+  GtkLabel        *unfinished;
 } CallCell;
 
 enum {
@@ -134,6 +135,9 @@ on_call_setup_cb (FtCallView               *self,
   gtk_label_set_width_chars (cell->caller, 8);
   gtk_label_set_max_width_chars (cell->caller, 32);
   cell->memory = badge_new (cell->box, "memory");
+  cell->unfinished = badge_new (cell->box, "unfinished");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (cell->unfinished),
+                               _("This call never returned: the program crashed, was killed or was still running when the trace ended."));
 
   gtk_tree_expander_set_child (cell->expander, cell->box);
   gtk_list_item_set_child (item, GTK_WIDGET (cell->expander));
@@ -233,6 +237,9 @@ fill_badges (FtCallView *self,
              error_type ? error_type : _("error"));
   set_badge (cell->caller, self->badges & FT_BADGE_CALLER, caller);
   set_badge (cell->memory, self->badges & FT_BADGE_MEMORY, memory);
+  /* Shown with the error badges: a call that never returned. */
+  set_badge (cell->unfinished, (self->badges & FT_BADGE_ERROR) && (flags & FT_NODE_FLAG_INCOMPLETE),
+             _("unfinished"));
 }
 
 static void

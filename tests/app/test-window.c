@@ -570,6 +570,8 @@ test_salvaged_trace_banner (void)
             && gtk_widget_get_mapped (labels->pdata[i]);
     }
   g_assert_true (found);
+  /* The calls that never returned say so. */
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (ft_window_get_call_view (window)), "unfinished"));
   ft_test_destroy_window (window);
 }
 
