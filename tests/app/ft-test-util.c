@@ -52,25 +52,33 @@ const char ft_test_sample_trace[] =
 static char *tmp_dir;
 
 static void
+delete_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+      delete_tree (child);
+      g_object_unref (info);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
 remove_tmp_dir (void)
 {
   g_autoptr(GFile) dir = NULL;
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
 
   if (tmp_dir == NULL)
     return;
 
   dir = g_file_new_for_path (tmp_dir);
-  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-
-      g_file_delete (child, NULL, NULL);
-      g_object_unref (info);
-    }
-  g_file_delete (dir, NULL, NULL);
+  delete_tree (dir);
 }
 
 /* What FtApplication gets from its resource base path: the stylesheet
