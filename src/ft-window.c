@@ -244,12 +244,11 @@ on_loaded_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   FtWindow *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
   g_autoptr(FtTrace) trace = NULL;
   GError *error = NULL;
 
   trace = ft_trace_load_finish (result, &error);
-
-  LoadData *data = g_task_get_task_data (task);
 
   /* A newer load replaced this one: leave the window to it. */
   if (data->cancellable != self->cancellable)
