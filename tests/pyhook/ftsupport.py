@@ -82,14 +82,16 @@ def flowtrace_cmd(launcher=False):
 def run_flowtrace(args, cwd=None, input=None, env=None, launcher=False,
                   timeout=TIMEOUT):
     """Run `python -m flowtrace ARGS` (or the launcher); returns CompletedProcess of bytes."""
-    return subprocess.run(flowtrace_cmd(launcher) + list(args), cwd=cwd, input=input,
+    return subprocess.run(flowtrace_cmd(launcher) + list(args), cwd=cwd,
+                          input=input, stdin=None if input is not None else subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           env=env or env_for(with_pkg=not launcher), timeout=timeout)
 
 
 def run_plain(script, args=(), cwd=None, input=None, env=None, timeout=TIMEOUT):
     """Run the script untraced, as `python3 script.py args`, for comparison."""
-    return subprocess.run([PYTHON, script] + list(args), cwd=cwd, input=input,
+    return subprocess.run([PYTHON, script] + list(args), cwd=cwd,
+                          input=input, stdin=None if input is not None else subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           env=env or env_for(), timeout=timeout)
 
