@@ -115,6 +115,33 @@ for k in range(60):
                              [("job", k * k)])
         self.assertEqual(threads[0]["calls"], [])
 
+    def test_hundreds_of_concurrent_threads_and_unicode_paths(self):
+        folder = os.path.join(self.tmp, "dír x")
+        script = self.write_script("café ü.py", '''
+import threading
+def work(k, s):
+    return [k, s]
+ts = [threading.Thread(target=work, args=(k, "\\u00f1\\U0001F600"), name="t-%d-\\u00fc" % k)
+      for k in range(300)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+''', folder=folder)
+        out = os.path.join(folder, "tráce ü.json")
+        data, _ = self.trace(script, output=out)
+        threads = threads_of(data)
+        self.assertEqual(len(threads), 301)
+        self.assertEqual(sorted(t["thread"] for t in threads[1:]),
+                         sorted("t-%d-\u00fc" % k for k in range(300)))
+        for t in threads[1:]:
+            (call,) = t["calls"]
+            k = int(t["thread"].split("-")[1])
+            self.assertEqual(call["output"], [k, "\u00f1\U0001F600"])
+            self.assertEqual(call["file"], script)
+        self.assertEqual(root_of(data)["callable"], "café ü.py")
+        self.assertEqual(sorted(os.listdir(folder)), ["café ü.py", "tráce ü.json"])
+
     def test_concurrent_sample_threads_and_processes(self):
         script = self.sample("concurrent", "conc_demo.py")
         data, proc = self.trace(script)
