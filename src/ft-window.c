@@ -179,20 +179,51 @@ clear_search (FtWindow *self)
   ft_call_view_set_matches (self->call_view, NULL, FT_NODE_NONE);
 }
 
-/* The top-level calls open one level, so a trace does not open as a
- * single collapsed row. */
+static gboolean
+opens_at_start (FtTrace        *trace,
+                GtkTreeListRow *row,
+                guint           n_siblings)
+{
+  g_autoptr(FtCallRow) call = gtk_tree_list_row_get_item (row);
+  FtNodeKind kind;
+
+  if (ft_call_row_is_group (call))
+    return FALSE;
+
+  kind = ft_trace_get_kind (trace, ft_call_row_get_node (call));
+  return n_siblings == 1 || kind == FT_NODE_KIND_THREAD || kind == FT_NODE_KIND_PROCESS;
+}
+
+/* A trace opens on its calls, not on one collapsed row: the top-level
+ * rows open, and below them threads, processes and only children. */
 static void
 expand_top_rows (FtWindow *self)
 {
   GtkTreeListModel *tree = ft_call_view_get_tree_model (self->call_view);
-  guint n = MIN (ft_trace_get_n_roots (self->trace), 16);
+  guint opened = 0;
 
-  for (guint i = 0; tree != NULL && i < n; i++)
+  if (tree == NULL)
+    return;
+
+  /* Only the first screenful matters; a root may have a million calls. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tree)) && i < 200 && opened < 16; i++)
     {
-      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_child_row (tree, i);
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (tree), i);
+      g_autoptr(GtkTreeListRow) parent = gtk_tree_list_row_get_parent (row);
+      guint n_siblings;
 
-      if (row != NULL)
-        gtk_tree_list_row_set_expanded (row, TRUE);
+      if (parent == NULL)
+        n_siblings = 1;
+      else if (gtk_tree_list_row_get_depth (row) < 3)
+        n_siblings = g_list_model_get_n_items (gtk_tree_list_row_get_children (parent));
+      else
+        continue;
+
+      if (gtk_tree_list_row_is_expandable (row) && opens_at_start (self->trace, row, n_siblings))
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          opened++;
+        }
     }
 }
 
