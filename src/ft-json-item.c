@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ft-json-item.h"
 
@@ -88,8 +89,34 @@ ft_json_item_get_changed (FtJsonItem *self)
   return self->changed;
 }
 
-/* Strings are shown as typed (no quotes, no escapes); the label that shows
- * them never parses markup. */
+/* Control characters would be invisible or break the one-line summary:
+ * they are written as escapes (\n, \t, \x1b); everything else as typed. */
+static char *
+dup_visible_string (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Strings are shown as typed (no quotes); the label that shows them never
+ * parses markup. */
 static char *
 dup_scalar_text (JsonNode *node)
 {
@@ -97,7 +124,7 @@ dup_scalar_text (JsonNode *node)
     return g_strdup ("None");
 
   if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
+    return dup_visible_string (json_node_get_string (node));
 
   if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
     return g_strdup (json_node_get_boolean (node) ? "True" : "False");
