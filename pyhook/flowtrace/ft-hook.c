@@ -329,9 +329,11 @@ ft_thread_get(FtTracer *tr)
 static inline FtThread *
 get_thread(FtTracer *tr)
 {
-    if (ft_tls != NULL && ft_tls_gen == tr->gen) {
+    if (ft_tls != NULL && ft_tls_gen == tr->gen && !ft_tls->finished) {
         return ft_tls;
     }
+    /* first event of this thread, or its earlier state was reaped (its
+     * PyThreadState went away): a new thread node */
     ft_tls = thread_new(tr);
     ft_tls_gen = tr->gen;
     return ft_tls;
@@ -741,7 +743,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         return;
     }
     t = ft_tls;
-    if (t->capturing || t->detached) {
+    if (t->capturing || t->detached || t->finished) {
         return;
     }
     if (t->exc_pending) {
@@ -1204,13 +1206,12 @@ typedef struct {
     int kind;
 } FtCallback;
 
-/* The thread state from our own initial-exec TLS when we have it:
- * PyThreadState_Get() costs a __tls_get_addr() call in libpython. */
+/* Not cached per thread: an OS thread may get a new PyThreadState (C
+ * callbacks through PyGILState_Ensure/Release). */
 static inline _PyInterpreterFrame *
 current_iframe(FtTracer *tr)
 {
-    PyThreadState *ts = (ft_tls != NULL && ft_tls_gen == tr->gen)
-                        ? ft_tls->ts : PyThreadState_Get();
+    PyThreadState *ts = PyThreadState_Get();
 #if PY_VERSION_HEX >= 0x030D0000
     return ts->current_frame;
 #else
