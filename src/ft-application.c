@@ -297,8 +297,11 @@ static void
 take_screenshot (FtApplication *self,
                  GFile         *file)
 {
-  FtWindow *window = ft_window_new (ADW_APPLICATION (self));
+  FtWindow *window;
 
+  /* The picture is of the settled window: no page or banner sliding in. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = ft_window_new (ADW_APPLICATION (self));
   ft_window_set_remember_size (window, FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_unmaximize (GTK_WINDOW (window));
