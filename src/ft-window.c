@@ -848,6 +848,11 @@ setup_search (FtWindow *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_SHIFT_MASK),
                                                           gtk_named_action_new ("win.search-previous")));
+  /* Ctrl+Enter opens the current match in a panel, as the original
+   * viewer's search did. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("win.open-panel")));
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
 }
 
