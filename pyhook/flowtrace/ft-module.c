@@ -512,15 +512,21 @@ ft_stop(PyObject *module, PyObject *args)
     tr->active = 0;
     ft_hook_stop(st);
     flusher_stop(tr);
-    ft_thread_close_all(tr);
+    {
+        /* the last flush: what was buffered plus the closing of what was
+         * open, logged like the others */
+        uint64_t before = tr->bytes, t0 = ft_now_ns();
+        ft_thread_close_all(tr);
+        tr->flushes++;
+        if (tr->log_flushes || tr->verbose) {
+            ft_report("[FlowTrace] flush #%llu: %llu bytes in %.3f ms",
+                      (unsigned long long)tr->flushes,
+                      (unsigned long long)(tr->bytes - before),
+                      (double)(ft_now_ns() - t0) / 1e6);
+        }
+    }
     for (t = tr->threads; t != NULL; t = t->next) {
         threads += t->opened;
-    }
-    tr->flushes++;
-    if (tr->log_flushes || tr->verbose) {
-        ft_report("[FlowTrace] flush #%llu: final, %llu bytes written",
-                  (unsigned long long)tr->flushes,
-                  (unsigned long long)tr->bytes);
     }
     if (!tr->write_failed) {
         if (merge_parts(tr) < 0
