@@ -71,6 +71,7 @@ class HostileValues(TraceTestCase):
         self.assertEqual(self.value("reentrant_repr"), "ReentrantRepr(inside-repr)")
         self.assertEqual(find(self.data, "called_from_repr"), [])
         self.assertEqual(find(self.data, "__repr__"), [])
+        self.assertEqual(find(self.data, "__dict__"), [], "RaisingDict's property was traced")
 
     def test_cycles(self):
         value = self.value("cyclic_list")
@@ -162,6 +163,58 @@ class HostileValues(TraceTestCase):
         c = find_one(self, self.data, "catch_bad_repr_error")
         self.assertIsNone(c["error"])
         self.assertEqual(c["output"], "caught")
+
+
+RACE = '''
+import sys, threading, time
+
+class Yielding:
+    __slots__ = ()
+    def __repr__(self):
+        time.sleep(0)          # releases the GIL in the middle of a capture
+        return "Yielding()"
+
+shared_d = {i: Yielding() for i in range(50)}
+shared_l = [Yielding() for _ in range(50)]
+stop = False
+
+def mutate():
+    i = 0
+    while not stop:
+        i += 1
+        shared_d[i % 97] = Yielding() if i % 2 else i
+        shared_d.pop((i * 7) % 97, None)
+        if len(shared_l) > 80:
+            del shared_l[:40]
+        shared_l.append(Yielding())
+        shared_l.insert(0, i)
+
+def take(d, l):
+    return len(d) + len(l)
+
+sys.setswitchinterval(0.0001)
+t = threading.Thread(target=mutate, name="mutator", daemon=True)
+t.start()
+for _ in range(30):
+    take(shared_d, shared_l)
+stop = True
+t.join()
+print("ok")
+'''
+
+
+class MutationDuringCapture(TraceTestCase):
+    def test_containers_mutated_by_another_thread_while_captured(self):
+        """A __repr__ that releases the GIL lets another thread resize what is captured."""
+        script = self.write_script("race.py", RACE)
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, b"ok\n")
+        takes = find(data, "take")
+        self.assertEqual(len(takes), 30)
+        for n in takes:
+            self.assertIsInstance(n["inputs"]["d"], dict)
+            self.assertIsInstance(n["inputs"]["l"], list)
+            self.assertIsInstance(n["output"], int)
 
 
 if __name__ == "__main__":
