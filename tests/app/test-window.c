@@ -190,6 +190,36 @@ test_search_next_previous (void)
   ft_test_destroy_window (window);
 }
 
+/* Runs what the entry's own shortcut for @keyval + @modifiers does. */
+static gboolean
+press_entry_shortcut (GtkWidget       *entry,
+                      guint            keyval,
+                      GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (entry);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger)
+              && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval
+              && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, entry, NULL);
+        }
+    }
+
+  return FALSE;
+}
+
 /* As a user: Ctrl+F, type, Enter for the next match. */
 static void
 test_search_bar (void)
@@ -216,9 +246,30 @@ test_search_bar (void)
   g_assert_cmpint (ft_test_selected_id (window), ==, 3);
   g_signal_emit_by_name (entry, "previous-match");
   g_assert_cmpint (ft_test_selected_id (window), ==, 2);
+  /* Shift+Enter goes back too. */
+  g_assert_true (press_entry_shortcut (entry, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_cmpint (ft_test_selected_id (window), ==, 1);
+  g_signal_emit_by_name (entry, "activate");
   ft_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "2/4"));
   ft_test_save_shot (GTK_WIDGET (window), "search-bar");
+
+  /* Ctrl+Enter opens the match in a panel. */
+  g_assert_true (press_entry_shortcut (entry, GDK_KEY_Return, GDK_CONTROL_MASK));
+  {
+    GList *toplevels = gtk_window_list_toplevels ();
+    guint n_panels = 0;
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (FT_IS_PANEL_WINDOW (l->data))
+        {
+          g_assert_cmpint (ft_trace_get_id (ft_window_get_trace (window), ft_panel_window_get_node (l->data)), ==, 2);
+          gtk_window_destroy (l->data);
+          n_panels++;
+        }
+    g_list_free (toplevels);
+    g_assert_cmpuint (n_panels, ==, 1);
+  }
 
   /* Escape closes the bar and clears the highlights. */
   g_signal_emit_by_name (entry, "stop-search");
