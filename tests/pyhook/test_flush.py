@@ -195,7 +195,7 @@ class FlushLogs(TraceTestCase):
         self.assertEqual(numbers, list(range(1, len(numbers) + 1)))
         self.assertGreaterEqual(len(numbers), len(call_nodes(data)),
                                 "fewer flushes than calls with --flush-every-call")
-        self.assertEqual(proc.stdout, b"Order for Ana Maria confirmed: $15.17\n")
+        self.assertEqual(proc.stdout, b"Order for Ana Maria confirmed: $11.57\n")
 
     def test_no_flush_lines_without_the_flag(self):
         script = self.sample("basic", "basic_sample.py")
