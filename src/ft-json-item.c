@@ -132,10 +132,96 @@ dup_scalar_text (JsonNode *node)
   return json_to_string (node, FALSE);
 }
 
+/* The tracer's "$truncated" markers (docs/trace-format.md) stand for a
+ * value it cut or could not take; they read as a sentence, not as a
+ * JSON object. */
+static const char *
+marker_kind (JsonNode *node)
+{
+  JsonObject *object;
+  JsonNode *kind;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_node_get_object (node);
+  kind = json_object_get_member (object, "$truncated");
+  if (kind == NULL || !JSON_NODE_HOLDS_VALUE (kind) || json_node_get_value_type (kind) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (kind);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *member = json_object_get_member (object, name);
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return "?";
+  return json_node_get_string (member);
+}
+
+static char *
+dup_marker_text (JsonNode   *node,
+                 const char *kind)
+{
+  JsonObject *object = json_node_get_object (node);
+  const char *size_key = g_str_equal (kind, "int") ? "bits" : "len";
+  g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                           json_object_has_member (object, size_key)
+                                           ? json_object_get_int_member (object, size_key) : 0);
+  g_autofree char *value = NULL;
+
+  if (g_str_equal (kind, "str") || g_str_equal (kind, "bytes"))
+    value = dup_visible_string (member_string (object, "value"));
+
+  if (g_str_equal (kind, "str"))
+    /* Translators: a long string cut by the tracer: its length, then its start */
+    return g_strdup_printf (_("(cut from %s characters) %s…"), size, value);
+  if (g_str_equal (kind, "bytes"))
+    /* Translators: long bytes cut by the tracer: their length, then their start */
+    return g_strdup_printf (_("(cut from %s bytes) %s…"), size, value);
+  if (g_str_equal (kind, "int"))
+    return g_strdup_printf (_("(an integer of %s bits, too large to record)"), size);
+  if (g_str_equal (kind, "items"))
+    return g_strdup_printf (_("(… %s items in all)"), size);
+  if (g_str_equal (kind, "depth"))
+    /* Translators: %s is a Python type name */
+    return g_strdup_printf (_("(%s nested too deep to record)"), member_string (object, "type"));
+  if (g_str_equal (kind, "cycle"))
+    /* Translators: %s is a Python type name */
+    return g_strdup_printf (_("(%s containing itself)"), member_string (object, "type"));
+  if (g_str_equal (kind, "budget"))
+    return g_strdup (_("(not recorded: the call’s value budget was spent)"));
+  if (g_str_equal (kind, "repr-error"))
+    /* Translators: a type name, then the exception its repr() raised */
+    return g_strdup_printf (_("(repr() of %s raised %s)"), member_string (object, "type"),
+                            member_string (object, "error_type"));
+
+  return NULL;
+}
+
+gboolean
+ft_json_item_is_marker (FtJsonItem *self)
+{
+  g_return_val_if_fail (FT_IS_JSON_ITEM (self), FALSE);
+
+  return marker_kind (self->node) != NULL;
+}
+
 char *
 ft_json_item_dup_summary (FtJsonItem *self)
 {
+  const char *kind;
+  char *marker;
+
   g_return_val_if_fail (FT_IS_JSON_ITEM (self), NULL);
+
+  kind = marker_kind (self->node);
+  if (kind != NULL && (marker = dup_marker_text (self->node, kind)) != NULL)
+    return marker;
 
   if (JSON_NODE_HOLDS_OBJECT (self->node))
     {
@@ -189,6 +275,9 @@ ft_json_item_create_children (FtJsonItem *self)
   GListStore *store;
 
   g_return_val_if_fail (FT_IS_JSON_ITEM (self), NULL);
+
+  if (marker_kind (self->node) != NULL)
+    return NULL;
 
   if (JSON_NODE_HOLDS_OBJECT (self->node))
     {

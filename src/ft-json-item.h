@@ -20,6 +20,7 @@ FtJsonItem *ft_json_item_new             (const char *key,
 const char *ft_json_item_get_key         (FtJsonItem *self);
 JsonNode   *ft_json_item_get_node        (FtJsonItem *self);
 gboolean    ft_json_item_get_changed     (FtJsonItem *self);
+gboolean    ft_json_item_is_marker       (FtJsonItem *self);
 char       *ft_json_item_dup_summary     (FtJsonItem *self);
 char       *ft_json_item_dup_copy_text   (FtJsonItem *self);
 GListModel *ft_json_item_create_children (FtJsonItem *self);

@@ -69,7 +69,9 @@ create_row_cb (gpointer item,
   gtk_widget_set_hexpand (value, TRUE);
   gtk_widget_set_tooltip_text (value, summary);
   gtk_widget_add_css_class (value, "json-value");
-  gtk_widget_add_css_class (value, value_css_class (ft_json_item_get_node (json_item)));
+  gtk_widget_add_css_class (value, ft_json_item_is_marker (json_item)
+                                   ? "json-marker"
+                                   : value_css_class (ft_json_item_get_node (json_item)));
   gtk_box_append (GTK_BOX (box), value);
 
   if (ft_json_item_get_changed (json_item))
@@ -248,7 +250,7 @@ fill_store (FtJsonView *self,
   if (compare_to != NULL && JSON_NODE_HOLDS_OBJECT (compare_to))
     compare = json_node_get_object (compare_to);
 
-  if (JSON_NODE_HOLDS_OBJECT (value))
+  if (JSON_NODE_HOLDS_OBJECT (value) && !json_object_has_member (json_node_get_object (value), "$truncated"))
     {
       JsonObject *object = json_node_get_object (value);
       g_autoptr(GList) members = json_object_get_members (object);

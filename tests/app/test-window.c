@@ -353,7 +353,9 @@ test_markup_everywhere (void)
     "[{\"id\":0,\"callable\":\"<b>main</b>\",\"module\":\"a&b\",\"calls\":["
     "{\"id\":1,\"callable\":\"<i>f</i>\",\"module\":\"x<y\",\"called\":\"<u>K</u>\","
     "\"caller\":\"<b>main</b>::<b>main</b>\",\"error\":\"<span>boom</span> &amp;\",\"error_type\":\"E<1>\","
-    "\"inputs\":{\"<k>\":\"&lt;v&gt;\",\"ctl\":\"a\\tb\\nc\\u001b\"},\"output\":\"</b>\",\"calls\":[]}]}]";
+    "\"inputs\":{\"<k>\":\"&lt;v&gt;\",\"ctl\":\"a\\tb\\nc\\u001b\","
+    "\"long\":{\"$truncated\":\"str\",\"len\":5000,\"value\":\"<i>xx\"},"
+    "\"me\":{\"$truncated\":\"cycle\",\"type\":\"list\"}},\"output\":\"</b>\",\"calls\":[]}]}]";
   g_autofree char *path = ft_test_write_file ("<odd> & name.json", trace, -1);
   g_autoptr(GError) error = NULL;
   FtWindow *window;
@@ -362,7 +364,9 @@ test_markup_everywhere (void)
   const char *expected[] = { "<b>main</b>", "<u>K</u>.<i>f</i>", "x<y", "<span>boom</span> &amp;", "E<1>",
                              "<k>", "&lt;v&gt;", "</b>", "<b>main</b>::<b>main</b>", "<odd> & name.json",
                              /* control characters are shown as escapes */
-                             "a\\tb\\nc\\x1b" };
+                             "a\\tb\\nc\\x1b",
+                             /* the tracer's cut markers read as sentences */
+                             "(cut from 5000 characters) <i>xx…", "(list containing itself)" };
 
   reset_settings ();
   window = ft_test_load_window (path, &error);
