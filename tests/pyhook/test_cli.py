@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import unittest
 
 from ftsupport import (LAUNCHER, FINISHED_RE, TraceTestCase, call_nodes, env_for,
@@ -176,6 +177,21 @@ p.parse_args()
         self.assert_finished(proc, self.script)
         data = load_trace(os.path.join(self.tmp, "flowtrace.json"))
         self.assertEqual(find_one(self, data, "record")["output"], ["x"])
+
+
+class Help(TraceTestCase):
+    FLAGS = ("-s", "--script", "-o", "--output", "--flush-interval", "--flush-every-call",
+             "--log-flushes", "--with-memory", "--no-memory", "--no-tracemalloc",
+             "--skip-inputs", "--skip-outputs", "--trace-any", "--verbose", "--repair", "-h")
+
+    def test_help_lists_every_flag(self):
+        proc = run_flowtrace(["-h"])
+        self.assertEqual(proc.returncode, 0)
+        text = proc.stdout.decode()
+        self.assertTrue(text.startswith("usage: flowtrace"), text[:200])
+        for flag in self.FLAGS:
+            self.assertRegex(text, r"(^|[\s,\[])%s\b" % re.escape(flag), flag)
+        self.assertEqual(proc.stderr, b"")
 
 
 class BadInput(TraceTestCase):
