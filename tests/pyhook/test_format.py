@@ -2,11 +2,11 @@
 """Every field of TRACE-FORMAT §1 and the §2 extensions, on the samples."""
 
 import os
+import subprocess
 import unittest
 
 from ftsupport import (CALL_FIELDS, PYTHON, THREAD_FIELDS, TraceTestCase, call_nodes,
                        find, find_one, root_of, threads_of, walk)
-import subprocess
 
 
 def interpreter_version():

@@ -5,7 +5,7 @@ import os
 import re
 import unittest
 
-from ftsupport import (SAMPLES, TraceTestCase, load_trace, loads_strict, run_flowtrace,
+from ftsupport import (TraceTestCase, load_trace, loads_strict, run_flowtrace,
                        walk)
 
 THREADED = '''

@@ -2,15 +2,14 @@
 """Programs that do awkward things: chdir, os._exit, deep recursion, asyncio, long runs."""
 
 import glob
-import json
 import os
 import subprocess
 import sys
 import unittest
 
-from ftsupport import (PYTHON, TraceTestCase, call_nodes, env_for, find, find_one,
-                       flowtrace_cmd, load_trace, root_of, run_flowtrace, run_plain,
-                       split_stderr, threads_of, walk)
+from ftsupport import (PYTHON, TraceTestCase, env_for, find, find_one, flowtrace_cmd,
+                       load_trace, root_of, run_flowtrace, run_plain, split_stderr,
+                       threads_of)
 
 
 class Robustness(TraceTestCase):
