@@ -302,12 +302,9 @@ put_key(FtThread *t, PyObject *k)
         return;
     }
     if (k == Py_None || PyBool_Check(k) || PyLong_Check(k) || PyFloat_Check(k)) {
-        /* the JSON text of the scalar, quoted */
-        size_t start = t->len;
+        /* the scalar's Python text, quoted */
         char *p;
         FT_PUTS(t, "\"");
-        start = t->len;
-        (void)start;
         if (k == Py_None) {
             FT_PUTS(t, "None");
         }
@@ -495,12 +492,16 @@ capture(FtThread *t, PyObject *v, int depth, PyObject **anc)
     else if (PyUnicode_Check(v)) {
         put_str_value(t, v);
     }
-    else if (PyFloat_Check(v)) {
-        put_float(t, PyFloat_AS_DOUBLE(v));
-    }
     else if (PyBytes_Check(v)) {
         put_bytes(t, (const unsigned char *)PyBytes_AS_STRING(v),
                   PyBytes_GET_SIZE(v));
+    }
+    else if (PyList_Check(v) || PyTuple_Check(v) || PyDict_Check(v)) {
+        /* type-flag checks first: the subtype walks below cost more */
+        put_container(t, v, depth, anc);
+    }
+    else if (PyFloat_Check(v)) {
+        put_float(t, PyFloat_AS_DOUBLE(v));
     }
     else if (PyByteArray_Check(v)) {
         put_bytes(t, (const unsigned char *)PyByteArray_AS_STRING(v),
