@@ -178,6 +178,31 @@ if __name__ == "__main__":
             self.assertEqual([n["callable"] for n in call_nodes(data)], ["run"], method)
             self.assertEqual(find_one(self, data, "run")["output"], [0, 1, 4, 9, 16])
 
+    def test_uncaught_error_in_a_thread(self):
+        script = self.write_script("thread_error.py", '''
+import threading
+def inner(x):
+    raise ValueError("bad %d" % x)
+def target(x):
+    return inner(x)
+t = threading.Thread(target=target, args=(7,), name="failing")
+t.start()
+t.join()
+print("main goes on")
+''')
+        plain = run_plain(script)
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, plain.stdout)
+        before, _ = split_stderr(proc.stderr)
+        self.assertEqual("\n".join(before) + "\n", plain.stderr.decode(),
+                         "the thread's traceback differs from the untraced run's")
+        failing = [t for t in threads_of(data) if t["thread"] == "failing"][0]
+        (top,) = failing["calls"]
+        self.assertEqual(top["callable"], "target")
+        self.assertEqual(top["error"], "ValueError('bad 7')")
+        self.assertEqual(top["calls"][0]["error_type"], "ValueError")
+        self.assertIsNone(root_of(data)["error"], "a thread's error is not the script's")
+
     def test_fork_child_does_not_touch_the_trace(self):
         script = self.write_script("forker.py", '''
 import os, sys
