@@ -295,7 +295,11 @@ fill_values (FtDetailPane *self)
     show_value (self, self->inputs_after_section, self->inputs_after_view,
                 d->inputs_after, d->inputs);
   else
-    show_value (self, self->inputs_after_section, self->inputs_after_view, NULL, NULL);
+    {
+      /* Unchanged is not empty: nothing to add to "Inputs". */
+      gtk_widget_set_visible (self->inputs_after_section, FALSE);
+      ft_json_view_set_value (self->inputs_after_view, NULL, NULL);
+    }
   show_value (self, self->output_section, self->output_view, d ? d->output : NULL, NULL);
 
   gtk_widget_set_visible (self->extra_section, d != NULL && !is_empty (d->extra));

@@ -531,6 +531,8 @@ test_show_empty_values (void)
   g_assert_nonnull (ft_test_find_label (pane, "Output"));
   g_settings_set_boolean (settings, "show-empty-values", TRUE);
   g_assert_nonnull (ft_test_find_label (pane, "Inputs"));
+  /* Unchanged inputs are not repeated as if they were empty. */
+  g_assert_null (ft_test_find_label (pane, "Inputs After the Call"));
   ft_test_destroy_window (window);
 }
 
