@@ -368,7 +368,7 @@ static FtWindow *
 find_empty_window (FtApplication *self)
 {
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (FT_IS_WINDOW (l->data) && ft_window_get_trace (l->data) == NULL)
+    if (FT_IS_WINDOW (l->data) && ft_window_is_empty (l->data))
       return l->data;
 
   return NULL;

@@ -911,6 +911,15 @@ ft_window_get_detail_pane (FtWindow *self)
   return self->detail_pane;
 }
 
+/* Nothing open and nothing loading: the window can take a file. */
+gboolean
+ft_window_is_empty (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), FALSE);
+
+  return self->trace == NULL && self->cancellable == NULL;
+}
+
 /* TRUE while a page or the banner is still sliding in: a screenshot
  * waits for the window to settle. */
 gboolean

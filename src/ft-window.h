@@ -33,6 +33,7 @@ void          ft_window_search         (FtWindow             *self,
                                         const char           *text);
 guint         ft_window_get_n_matches  (FtWindow             *self);
 gboolean      ft_window_is_animating   (FtWindow             *self);
+gboolean      ft_window_is_empty       (FtWindow             *self);
 void          ft_window_set_remember_size (FtWindow          *self,
                                            gboolean           remember);
 

@@ -822,6 +822,25 @@ test_open_dialog (void)
   ft_test_destroy_window (window);
 }
 
+/* Two files given at once (flowtrace-gtk a.json b.json) open in two
+ * windows: a window that is still loading does not take the second. */
+static void
+test_is_empty_while_loading (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (sample_path);
+  FtWindow *window;
+
+  reset_settings ();
+  window = ft_window_new (NULL);
+  g_assert_true (ft_window_is_empty (window));
+  ft_window_open (window, file);
+  g_assert_false (ft_window_is_empty (window));
+  while (ft_window_get_trace (window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (ft_window_is_empty (window));
+  ft_test_destroy_window (window);
+}
+
 static void
 test_recent_files (void)
 {
@@ -970,6 +989,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/cancel-loading", test_cancel_loading);
   g_test_add_func ("/flowtrace/window/reveal-scrolls", test_reveal_scrolls);
   g_test_add_func ("/flowtrace/window/recent-files", test_recent_files);
+  g_test_add_func ("/flowtrace/window/busy-while-loading", test_is_empty_while_loading);
   g_test_add_func ("/flowtrace/window/drop-file", test_drop_file);
   g_test_add_func ("/flowtrace/window/open-dialog", test_open_dialog);
   g_test_add_func ("/flowtrace/window/error-dialog", test_error_dialog);
