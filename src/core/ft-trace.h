@@ -186,6 +186,18 @@ GArray       *ft_trace_search               (FtTrace       *self,
 
 /* Added after the first API freeze (additions only). */
 
+/* How ft_trace_search() matches, for the record:
+ * - NAMES, MODULES, ERRORS: substring of the interned string, case folded
+ *   (g_utf8_casefold), each distinct string tested once.
+ * - VALUES: substring of the raw JSON text of "inputs", "inputs_after" and
+ *   "output" (so argument names match too, keys of the call itself do not),
+ *   ASCII case-insensitive; a non-ASCII needle is also looked for in its
+ *   \uXXXX form when the file uses such escapes (the original tool did).
+ * - Cancelled: returns an empty array.  Safe to call from any thread; the
+ *   value scan uses two threads of its own on large files.
+ * Salvaged traces also read the "<trace>.thread-K.part" side files the
+ * tracer leaves when a run is killed; their calls hang under the root. */
+
 /* Calls in the trace: nodes other than roots, threads, processes and
  * "__instance__" groups.  The number the salvage message quotes. */
 guint         ft_trace_get_n_calls          (FtTrace  *self);
