@@ -1057,8 +1057,10 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
         return 0;
     }
     if (what > PyTrace_RETURN) {
-        /* C calls are not recorded, but they end a pending error. */
-        if (ft_tls != NULL && ft_tls_gen == tr->gen && ft_tls->exc_pending
+        /* C calls are not recorded, but one starting or returning means
+         * the pending exception was handled somewhere unseen; a C function
+         * raising passes it on to the calling frame's exception event. */
+        if (what != PyTrace_C_EXCEPTION && ft_tls != NULL && ft_tls_gen == tr->gen && ft_tls->exc_pending
             && !ft_tls->capturing) {
             resolve_pending(ft_tls, NULL);
         }
