@@ -1028,6 +1028,7 @@ node_scalar (Parser  *p,
     case F_CALLS:
       if (tok != T_NULL)
         return fail_type (p, error, "calls", N_("an array of calls"));
+      o->calls_key_off = 0;   /* "calls": null: no children, the object is one slice */
       break;
 
     case F_OUTPUT:

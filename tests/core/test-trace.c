@@ -357,19 +357,23 @@ test_detail_key_order (void)
     "[{\"calls\":[{\"callable\":\"last\",\"inputs\":{\"k\":3},\"calls\":[]},"
     "{\"callable\":\"none\",\"inputs\":{\"k\":4},\"output\":\"x\"}],"
     "\"callable\":\"first\",\"inputs\":{\"k\":1},\"output\":[1]},"
-    "{\"callable\":\"mid\",\"inputs\":{\"k\":2},\"calls\":[{\"id\":9}],\"output\":{\"v\":[\"]\"]}}]";
+    "{\"callable\":\"mid\",\"inputs\":{\"k\":2},\"calls\":[{\"id\":9}],\"output\":{\"v\":[\"]\"]}},"
+    "{\"callable\":\"nil\",\"inputs\":{\"k\":5},\"calls\":null,\"output\":\"after null\"}]";
   g_autoptr(FtTrace) trace = load_ok ("order.json", text);
-  const char *inputs[] = { "{\"k\":1}", "{\"k\":3}", "{\"k\":4}", "{\"k\":2}", NULL };
-  const char *outputs[] = { "[1]", NULL, "\"x\"", "{\"v\":[\"]\"]}", NULL };
+  const char *inputs[] = { "{\"k\":1}", "{\"k\":3}", "{\"k\":4}", "{\"k\":2}", NULL, "{\"k\":5}" };
+  const char *outputs[] = { "[1]", NULL, "\"x\"", "{\"v\":[\"]\"]}", NULL, "\"after null\"" };
 
-  g_assert_cmpuint (ft_trace_get_n_nodes (trace), ==, 5);
-  for (guint i = 0; i < 4; i++)
+  g_assert_cmpuint (ft_trace_get_n_nodes (trace), ==, 6);
+  for (guint i = 0; i < 6; i++)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(FtNodeDetail) d = ft_trace_get_detail (trace, i, &error);
 
       g_assert_no_error (error);
-      assert_object_json (d->inputs, inputs[i]);
+      if (inputs[i] == NULL)
+        g_assert_null (d->inputs);
+      else
+        assert_object_json (d->inputs, inputs[i]);
       if (outputs[i] == NULL)
         g_assert_null (d->output);
       else
@@ -377,6 +381,9 @@ test_detail_key_order (void)
     }
   g_assert_cmpstr (ft_trace_get_callable (trace, 0), ==, "first");
   g_assert_cmpuint (ft_trace_get_n_children (trace, 0), ==, 2);
+  g_assert_cmpuint (ft_trace_get_n_children (trace, 5), ==, 0);
+  assert_hits (search (trace, "after null", FT_SEARCH_VALUES), "5");
+  assert_hits (search (trace, "k", FT_SEARCH_VALUES), "0,1,2,3,5");
 }
 
 /* ---------------------------------------------------------------- strings and numbers */
