@@ -104,6 +104,52 @@ main(sys.argv[1])
 '''
 
 
+C_ERRORS = '''
+def parse(text):
+    return int(text)            # the ValueError comes from C
+
+def bad_key(item):
+    raise KeyError(item)
+
+def sort_with(items):
+    return sorted(items, key=bad_key)   # raised in Python, passes through C
+
+def lookup(mapping, key):
+    return mapping[key]         # KeyError from C
+
+def main():
+    results = []
+    for fn, args in ((parse, ("x",)), (sort_with, ([2, 1],)), (lookup, ({}, "k"))):
+        try:
+            fn(*args)
+        except (ValueError, KeyError) as exc:
+            results.append(type(exc).__name__)
+    return results
+
+print(main())
+'''
+
+
+class ErrorsThroughC(TraceTestCase):
+    def test_errors_raised_in_or_passing_through_c(self):
+        script = self.write_script("cerrors.py", C_ERRORS)
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, b"['ValueError', 'KeyError', 'KeyError']\n")
+        parse = find_one(self, data, "parse")
+        self.assertEqual(parse["error"],
+                         "ValueError(\"invalid literal for int() with base 10: 'x'\")")
+        self.assertEqual(parse["error_type"], "ValueError")
+        sort_with = find_one(self, data, "sort_with")
+        self.assertEqual(sort_with["error"], "KeyError(2)")
+        self.assertEqual([c["callable"] for c in sort_with["calls"]], ["bad_key"])
+        self.assertEqual(sort_with["calls"][0]["error"], "KeyError(2)")
+        lookup = find_one(self, data, "lookup")
+        self.assertEqual(lookup["error"], "KeyError('k')")
+        main = find_one(self, data, "main")
+        self.assertIsNone(main["error"])
+        self.assertEqual(main["output"], ["ValueError", "KeyError", "KeyError"])
+
+
 class CallErrors(TraceTestCase):
     def setUp(self):
         super().setUp()
