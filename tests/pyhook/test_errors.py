@@ -150,6 +150,96 @@ class ErrorsThroughC(TraceTestCase):
         self.assertEqual(main["output"], ["ValueError", "KeyError", "KeyError"])
 
 
+FLOW_ERRORS = '''
+import contextlib
+
+class Guard:
+    def __enter__(self):
+        return self
+    def __exit__(self, exc_type, exc, tb):
+        return exc_type is KeyError       # swallow KeyError only
+
+def raiser(kind):
+    raise kind("from raiser")
+
+def suppressed():
+    with contextlib.suppress(KeyError):
+        raiser(KeyError)
+    return "suppressed ok"
+
+def guarded():
+    with Guard():
+        raiser(KeyError)
+    return "guarded ok"
+
+def not_guarded():
+    with Guard():
+        raiser(ValueError)
+
+def gen():
+    yield 1
+    raiser(ValueError)
+
+def consume():
+    seen = []
+    try:
+        for v in gen():
+            seen.append(v)
+    except ValueError:
+        seen.append("caught")
+    return seen
+
+def broken_init():
+    class Bad:
+        def __init__(self):
+            raiser(RuntimeError)
+    try:
+        Bad()
+    except RuntimeError:
+        return "init failed"
+
+print(suppressed(), guarded(), consume(), broken_init())
+try:
+    not_guarded()
+except ValueError:
+    print("not guarded")
+'''
+
+
+class ErrorsAndControlFlow(TraceTestCase):
+    def test_suppressed_and_generator_errors(self):
+        script = self.write_script("flow.py", FLOW_ERRORS)
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, b"suppressed ok guarded ok [1, 'caught'] init failed\n"
+                                      b"not guarded\n")
+        for name, output in (("suppressed", "suppressed ok"), ("guarded", "guarded ok"),
+                             ("consume", [1, "caught"]), ("broken_init", "init failed")):
+            n = find_one(self, data, name)
+            self.assertIsNone(n["error"], name)
+            self.assertEqual(n["output"], output, name)
+        suppressed = find_one(self, data, "suppressed")
+        self.assertEqual([c["callable"] for c in suppressed["calls"]], ["raiser"],
+                         "contextlib's own frames are not recorded")
+        self.assertEqual(suppressed["calls"][0]["error"], "KeyError('from raiser')")
+        guarded = find_one(self, data, "guarded")
+        self.assertEqual([(c["callable"], c["called"]) for c in guarded["calls"]],
+                         [("__enter__", "Guard"), ("raiser", "raiser"), ("__exit__", "Guard")])
+        self.assertEqual(guarded["calls"][1]["error_type"], "KeyError")
+        self.assertEqual(guarded["calls"][2]["output"], True)
+        self.assertIsNone(guarded["calls"][2]["error"])
+        ng = find_one(self, data, "not_guarded")
+        self.assertEqual(ng["error_type"], "ValueError")
+        self.assertEqual(ng["calls"][2]["output"], False)
+        gens = find_one(self, data, "consume")["calls"]
+        self.assertEqual([g["callable"] for g in gens], ["gen", "gen"])
+        self.assertIsNone(gens[0]["error"])
+        self.assertEqual(gens[0]["output"], 1)
+        self.assertEqual(gens[1]["error"], "ValueError('from raiser')")
+        init = find_one(self, data, "__init__")
+        self.assertEqual(init["called"], "Bad")
+        self.assertEqual(init["error_type"], "RuntimeError")
+
+
 class CallErrors(TraceTestCase):
     def setUp(self):
         super().setUp()
