@@ -95,6 +95,30 @@ class Threads(TraceTestCase):
         self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")), [],
                          "thread part files left behind")
 
+    def test_flags_do_not_change_the_tree(self):
+        """Flush and capture flags change what is written when, never the call tree."""
+        script = self.write_script("threads.py", THREADS)
+
+        def shape(data):
+            out = []
+            for t in threads_of(data):
+                nodes = [n for top in t["calls"] for n, _ in walk(top)]
+                out.append((t["thread"] if not t["thread"].startswith("par-") else "par",
+                            sorted((n["callable"], n["caller"], len(n["calls"]),
+                                    bool(n.get("incomplete"))) for n in nodes)))
+            return sorted(out)
+
+        reference = shape(self.trace(script)[0])
+        for flags in (["--flush-every-call"], ["--flush-interval", "0"],
+                      ["--flush-interval", "0.001"], ["--with-memory"],
+                      ["--skip-inputs", "--skip-outputs"], ["--verbose", "--log-flushes"]):
+            data, _ = self.trace(script, flags=flags)
+            self.assertEqual(shape(data), reference, flags)
+            if "--with-memory" in flags:
+                for n in call_nodes(data):
+                    if not n.get("incomplete"):
+                        self.assertIn("rss_bytes", n["memory_after"], n["callable"])
+
     def test_many_short_threads_each_get_a_node(self):
         """Thread idents are reused once a thread ends; nodes must not merge."""
         script = self.write_script("seq.py", '''
