@@ -1047,6 +1047,302 @@ test_mutations (void)
   g_rand_free (rand);
 }
 
+/* ---------------------------------------------------------------- random traces */
+
+/* Random valid traces (keys in any order, nulls where allowed, absent
+ * fields, odd spacing), checked against json-glib reading the same text. */
+typedef struct
+{
+  GRand   *rand;
+  GString *out;
+  guint    next_id;
+} Gen;
+
+static void
+gen_space (Gen *g)
+{
+  static const char *spaces[] = { "", "", "", " ", "\n  ", "\t", "\r\n" };
+  g_string_append (g->out, spaces[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (spaces))]);
+}
+
+static void
+gen_value (Gen *g,
+           int  depth)
+{
+  static const char *words[] = { "zq", "Alpha", "caf\\u00e9", "x\\\"y", "calls", "<b>", "" };
+  int kind = g_rand_int_range (g->rand, 0, depth > 2 ? 5 : 7);
+
+  gen_space (g);
+  switch (kind)
+    {
+    case 0: g_string_append (g->out, "null"); break;
+    case 1: g_string_append_printf (g->out, "%d", g_rand_int_range (g->rand, -1000, 1000)); break;
+    case 2: g_string_append (g->out, g_rand_boolean (g->rand) ? "true" : "1.5e3"); break;
+    case 3:
+    case 4:
+      g_string_append_printf (g->out, "\"%s%s\"", words[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (words))],
+                              g_rand_boolean (g->rand) ? "" : " tail");
+      break;
+    case 5:
+      g_string_append_c (g->out, '[');
+      for (int i = g_rand_int_range (g->rand, 0, 3); i > 0; i--)
+        {
+          gen_value (g, depth + 1);
+          if (i > 1)
+            g_string_append_c (g->out, ',');
+        }
+      g_string_append_c (g->out, ']');
+      break;
+    default:
+      g_string_append_c (g->out, '{');
+      for (int i = g_rand_int_range (g->rand, 0, 3); i > 0; i--)
+        {
+          g_string_append_printf (g->out, "\"%s%d\":", words[g_rand_int_range (g->rand, 0, 3)], i);
+          gen_value (g, depth + 1);
+          if (i > 1)
+            g_string_append_c (g->out, ',');
+        }
+      g_string_append_c (g->out, '}');
+      break;
+    }
+  gen_space (g);
+}
+
+static void gen_node (Gen *g, int depth);
+
+static void
+gen_member (Gen        *g,
+            const char *key,
+            int         depth)
+{
+  static const char *names[] = { "run", "__init__", "<listcomp>", "__instance__", "zq_find", "Caf\u00e9" };
+
+  gen_space (g);
+  g_string_append_printf (g->out, "\"%s\"", key);
+  gen_space (g);
+  g_string_append_c (g->out, ':');
+  gen_space (g);
+
+  if (strcmp (key, "id") == 0)
+    g_string_append_printf (g->out, "%u", g->next_id++);
+  else if (strcmp (key, "callable") == 0 || strcmp (key, "called") == 0)
+    g_string_append_printf (g->out, "\"%s\"", names[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (names))]);
+  else if (strcmp (key, "duration_ms") == 0 || strcmp (key, "instance_id") == 0)
+    g_string_append (g->out, g_rand_boolean (g->rand) ? "null" : "12");
+  else if (strcmp (key, "error") == 0)
+    g_string_append (g->out, g_rand_boolean (g->rand) ? "null" : "\"ZqError()\"");
+  else if (strcmp (key, "incomplete") == 0)
+    g_string_append (g->out, g_rand_boolean (g->rand) ? "true" : "false");
+  else if (strcmp (key, "inputs") == 0 || strcmp (key, "inputs_after") == 0 ||
+           strcmp (key, "memory_before") == 0)
+    {
+      if (g_rand_int_range (g->rand, 0, 4) == 0)
+        g_string_append (g->out, "null");
+      else
+        {
+          g_string_append (g->out, "{");
+          for (int i = g_rand_int_range (g->rand, 0, 3); i > 0; i--)
+            {
+              g_string_append_printf (g->out, "\"a%d\":", i);
+              gen_value (g, 1);
+              if (i > 1)
+                g_string_append_c (g->out, ',');
+            }
+          g_string_append (g->out, "}");
+        }
+    }
+  else if (strcmp (key, "calls") == 0)
+    {
+      if (g_rand_int_range (g->rand, 0, 5) == 0)
+        g_string_append (g->out, "null");
+      else
+        {
+          int n = depth > 4 ? 0 : g_rand_int_range (g->rand, 0, 4);
+          g_string_append_c (g->out, '[');
+          for (int i = 0; i < n; i++)
+            {
+              if (i > 0)
+                g_string_append_c (g->out, ',');
+              gen_node (g, depth + 1);
+            }
+          g_string_append_c (g->out, ']');
+        }
+    }
+  else
+    gen_value (g, 0);   /* output, and keys the table does not know */
+  gen_space (g);
+}
+
+static void
+gen_node (Gen *g,
+          int  depth)
+{
+  const char *keys[] = { "id", "callable", "called", "inputs", "inputs_after", "output",
+                         "error", "duration_ms", "instance_id", "incomplete", "memory_before",
+                         "calls", "custom" };
+  gboolean first = TRUE;
+
+  /* shuffle; keep "id" always so the object is a call */
+  for (guint i = G_N_ELEMENTS (keys) - 1; i > 0; i--)
+    {
+      guint j = g_rand_int_range (g->rand, 0, i + 1);
+      const char *t = keys[i];
+      keys[i] = keys[j];
+      keys[j] = t;
+    }
+  g_string_append_c (g->out, '{');
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      if (strcmp (keys[i], "id") != 0 && g_rand_int_range (g->rand, 0, 4) == 0)
+        continue;
+      if (!first)
+        g_string_append_c (g->out, ',');
+      first = FALSE;
+      gen_member (g, keys[i], depth);
+    }
+  g_string_append_c (g->out, '}');
+}
+
+static gboolean
+json_contains (JsonNode   *node,
+               const char *needle)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FALSE;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) members = json_object_get_members (json_node_get_object (node));
+      for (GList *l = members; l != NULL; l = l->next)
+        if (strstr (l->data, needle) != NULL ||
+            json_contains (json_object_get_member (json_node_get_object (node), l->data), needle))
+          return TRUE;
+      return FALSE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (json_contains (json_array_get_element (a, i), needle))
+          return TRUE;
+      return FALSE;
+    }
+  return json_node_get_value_type (node) == G_TYPE_STRING &&
+         strstr (json_node_get_string (node), needle) != NULL;
+}
+
+static void
+flatten (JsonArray *calls,
+         GPtrArray *out)
+{
+  for (guint i = 0; calls != NULL && i < json_array_get_length (calls); i++)
+    {
+      JsonObject *o = json_array_get_object_element (calls, i);
+      JsonNode *c = json_object_get_member (o, "calls");
+
+      g_ptr_array_add (out, o);
+      flatten (c != NULL && JSON_NODE_HOLDS_ARRAY (c) ? json_node_get_array (c) : NULL, out);
+    }
+}
+
+static void
+assert_member_equal (JsonObject *o,
+                     const char *key,
+                     JsonNode   *got,
+                     gboolean    object_only)
+{
+  JsonNode *want = json_object_get_member (o, key);
+
+  if (want == NULL || (object_only && !JSON_NODE_HOLDS_OBJECT (want)))
+    g_assert_null (got);
+  else
+    {
+      g_assert_nonnull (got);
+      g_assert_true (json_node_equal (want, got));
+    }
+}
+
+static void
+check_random_trace (const char *text)
+{
+  g_autoptr(FtTrace) trace = load_ok ("random.json", text);
+  g_autoptr(JsonNode) root = json_from_string (text, NULL);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GArray) hits = NULL;
+  guint n_want = 0;
+
+  g_assert_nonnull (root);
+  flatten (json_node_get_array (root), nodes);
+  g_assert_cmpuint (ft_trace_get_n_nodes (trace), ==, nodes->len);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      JsonObject *o = nodes->pdata[i];
+      JsonNode *calls = json_object_get_member (o, "calls");
+      JsonNode *inputs = json_object_get_member (o, "inputs");
+      JsonNode *output = json_object_get_member (o, "output");
+      g_autoptr(FtNodeDetail) d = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean empty_io;
+
+      g_assert_cmpint (ft_trace_get_id (trace, i), ==, json_object_get_int_member (o, "id"));
+      g_assert_cmpstr (ft_trace_get_callable (trace, i), ==, json_object_get_string_member_with_default (o, "callable", NULL));
+      g_assert_cmpuint (ft_trace_get_n_children (trace, i), ==,
+                        calls != NULL && JSON_NODE_HOLDS_ARRAY (calls) ? json_array_get_length (json_node_get_array (calls)) : 0);
+      g_assert_cmpint (!!(ft_trace_get_flags (trace, i) & FT_NODE_FLAG_ERROR), ==,
+                       json_object_get_string_member_with_default (o, "error", NULL) != NULL);
+      g_assert_cmpint (!!(ft_trace_get_flags (trace, i) & FT_NODE_FLAG_INCOMPLETE), ==,
+                       json_object_get_boolean_member_with_default (o, "incomplete", FALSE));
+      empty_io = (inputs == NULL || !JSON_NODE_HOLDS_OBJECT (inputs) ||
+                  json_object_get_size (json_node_get_object (inputs)) == 0) &&
+                 (output == NULL || JSON_NODE_HOLDS_NULL (output));
+      g_assert_cmpint (!!(ft_trace_get_flags (trace, i) & FT_NODE_FLAG_EMPTY_IO), ==, empty_io);
+
+      d = ft_trace_get_detail (trace, i, &error);
+      g_assert_no_error (error);
+      assert_member_equal (o, "inputs", d->inputs, TRUE);
+      assert_member_equal (o, "inputs_after", d->inputs_after, TRUE);
+      assert_member_equal (o, "output", d->output, FALSE);
+      assert_member_equal (o, "memory_before", d->memory_before, TRUE);
+      if (d->extra != NULL)
+        assert_member_equal (o, "custom", json_object_get_member (json_node_get_object (d->extra), "custom"), FALSE);
+
+      if (json_contains (json_object_get_member (o, "inputs"), "zq") ||
+          json_contains (json_object_get_member (o, "inputs_after"), "zq") ||
+          json_contains (json_object_get_member (o, "output"), "zq"))
+        n_want++;
+    }
+
+  /* "zq" only ever appears as written (no escapes), so the raw search and
+   * the parsed values agree */
+  hits = ft_trace_search (trace, "ZQ", FT_SEARCH_VALUES, NULL);
+  g_assert_cmpuint (hits->len, ==, n_want);
+}
+
+static void
+test_random_traces (void)
+{
+  Gen g = { g_rand_new_with_seed (7), g_string_new (NULL), 1 };
+  guint rounds = g_test_slow () ? 3000 : 300;
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      g_string_truncate (g.out, 0);
+      g.next_id = 1;
+      g_string_append_c (g.out, '[');
+      for (int i = g_rand_int_range (g.rand, 1, 3); i > 0; i--)
+        {
+          gen_node (&g, 0);
+          if (i > 1)
+            g_string_append_c (g.out, ',');
+        }
+      g_string_append_c (g.out, ']');
+      g_test_message ("%s", g.out->str);
+      check_random_trace (g.out->str);
+    }
+  g_string_free (g.out, TRUE);
+  g_rand_free (g.rand);
+}
+
 /* ---------------------------------------------------------------- large file */
 
 /* A trace over 8 MiB so reads, progress and the search scan span chunks.
@@ -1345,6 +1641,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/trace/detail/fields", test_detail);
   g_test_add_func ("/flowtrace/trace/detail/key-order", test_detail_key_order);
   g_test_add_func ("/flowtrace/trace/detail/odd-strings", test_detail_odd_strings);
+  g_test_add_func ("/flowtrace/trace/detail/random-traces", test_random_traces);
   g_test_add_func ("/flowtrace/trace/errors/malformed", test_malformed);
   g_test_add_func ("/flowtrace/trace/errors/too-deep", test_too_deep);
   g_test_add_func ("/flowtrace/trace/errors/missing-file", test_missing_file);
