@@ -135,6 +135,65 @@ class KillAndRepair(TraceTestCase):
             self.assertEqual(a.read(), b.read())
 
 
+BUSY = '''
+import threading
+
+def leaf(tag, i, payload):
+    return payload[: i % 50]
+
+def spin(tag):
+    i = 0
+    while True:
+        i += 1
+        leaf(tag, i, "p\\u00e9\\"q" * 20)
+
+for k in range(4):
+    threading.Thread(target=spin, args=("t%d" % k,), name="busy-%d" % k, daemon=True).start()
+print("ready", flush=True)
+spin("main")
+'''
+
+
+class KillWhileBusy(TraceTestCase):
+    def test_kill_during_heavy_writing_then_repair(self):
+        """Killed mid-write on five threads: repair still gives a valid, marked trace."""
+        script = self.write_script("busy.py", BUSY)
+        out = os.path.join(self.tmp, "busy.json")
+        for attempt, flags in enumerate((["--flush-interval", "0.01"],
+                                         ["--flush-every-call"])):
+            proc, sout, _ = start_flowtrace(["-s", script, "-o", out] + flags)
+            self.addCleanup(_reap, proc)
+            sout.wait_for(lambda l: l == "ready")
+            _wait_until_bigger(self, [out] + [out + ".thread-%d.part" % k
+                                              for k in range(1, 5)], 2 * 1024 * 1024)
+            kill9(proc)
+            fixed = os.path.join(self.tmp, "fixed-%d.json" % attempt)
+            res = run_flowtrace(["--repair", out, "-o", fixed])
+            self.assertEqual(res.returncode, 0, res.stderr)
+            data = load_trace(fixed)
+            threads = threads_of(data)
+            self.assertEqual(threads[0]["thread"], "MainThread")
+            self.assertGreaterEqual(len(threads), 3, [t["thread"] for t in threads])
+            recorded = 0
+            for t in threads:
+                spins = t["calls"]
+                if not spins:
+                    # Killed between writing the thread's node and its first call.
+                    self.assertIs(t.get("incomplete"), True, t["thread"])
+                    continue
+                self.assertEqual([s["callable"] for s in spins], ["spin"], t["thread"])
+                self.assertIs(spins[0].get("incomplete"), True)
+                leaves = spins[0]["calls"]
+                recorded += len(leaves)
+                for leaf in leaves[:-1]:
+                    self.assertNotIn("incomplete", leaf)
+                    self.assertEqual(leaf["output"],
+                                     ("p\u00e9\"q" * 20)[: leaf["inputs"]["i"] % 50])
+            self.assertGreater(recorded, 1000)
+            for p in glob.glob(out + "*"):
+                os.unlink(p)
+
+
 class FlushIntervalZero(TraceTestCase):
     """<=0: nothing timed; written when a buffer fills and at exit."""
 
@@ -237,6 +296,17 @@ def _wait_until_on_disk(test, patterns, needle, timeout=30):
                 pass
         time.sleep(0.02)
     test.fail("%r not written to %s within %ds" % (needle, paths, timeout))
+
+
+def _wait_until_bigger(test, paths, size, timeout=60):
+    """Poll until the files together hold SIZE bytes: the event the test waits for."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        total = sum(os.path.getsize(p) for p in paths if os.path.exists(p))
+        if total >= size:
+            return
+        time.sleep(0.01)
+    test.fail("%s did not reach %d bytes within %ds" % (paths, size, timeout))
 
 
 def _reap(proc):
