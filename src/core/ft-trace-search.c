@@ -509,6 +509,27 @@ search_values (FtTrace      *self,
                  g_array_index (self->part_sizes, guint64, k - 1), needles, marks, cancellable);
 }
 
+/* needle as it appears inside a JSON string */
+static char *
+json_escape (const char *needle)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = needle; *p; p++)
+    switch (*p)
+      {
+      case '"': g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\b': g_string_append (out, "\\b"); break;
+      case '\f': g_string_append (out, "\\f"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      default: g_string_append_c (out, *p); break;
+      }
+  return g_string_free (out, FALSE);
+}
+
 /* needle as json.dumps (ensure_ascii=True) writes it: \u00e9, surrogate pairs */
 static char *
 ascii_escape (const char *needle)
@@ -556,6 +577,12 @@ ft_trace_search (FtTrace       *self,
       g_autoptr(GPtrArray) needles = g_ptr_array_new_with_free_func (g_free);
 
       g_ptr_array_add (needles, g_ascii_strdown (needle, -1));
+      /* inside JSON strings quotes, backslashes and controls are escaped */
+      if (strpbrk (needle, "\"\\\b\f\n\r\t") != NULL)
+        {
+          g_autofree char *escaped = json_escape (needle);
+          g_ptr_array_add (needles, g_ascii_strdown (escaped, -1));
+        }
       /* files written with ensure_ascii (the original tool) hold \uXXXX */
       if (!is_ascii (needle) && self->has_unicode_escapes)
         {

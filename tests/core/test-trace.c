@@ -1543,10 +1543,14 @@ test_search_unicode (void)
              "[{\"id\":0,\"callable\":\"r\",\"calls\":["
              "{\"id\":1,\"callable\":\"a\",\"inputs\":{\"city\":\"M\xc3\xa1laga \xf0\x9f\x8c\x9e\"}},"
              "{\"id\":2,\"callable\":\"b\",\"output\":\"m\\u00e1laga \\ud83c\\udf1e\"},"
-             "{\"id\":3,\"callable\":\"\xc3\x91" "and\xc3\xba\"}]}]");
+             "{\"id\":3,\"callable\":\"\xc3\x91" "and\xc3\xba\"},"
+             "{\"id\":4,\"callable\":\"q\",\"output\":\"say \\\"hi\\\"\\nC:\\\\tmp\"}]}]");
 
   assert_hits (search (trace, "\xc3\xa1laga", FT_SEARCH_VALUES), "1,2");
   assert_hits (search (trace, "\xf0\x9f\x8c\x9e", FT_SEARCH_VALUES), "1,2");
+  /* quotes, newlines and backslashes are escaped in the file */
+  assert_hits (search (trace, "say \"HI\"", FT_SEARCH_VALUES), "4");
+  assert_hits (search (trace, "\"\nc:\\tmp", FT_SEARCH_VALUES), "4");
   /* names fold case beyond ASCII */
   assert_hits (search (trace, "\xc3\xb1" "and\xc3\x9a", FT_SEARCH_NAMES), "3");
 }
