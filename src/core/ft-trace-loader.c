@@ -77,7 +77,7 @@ typedef enum
   ROLE_TOP,     /* the top-level array of roots */
   ROLE_NODE,    /* a call object */
   ROLE_CALLS,   /* a call's "calls" array */
-  ROLE_SKIP,    /* inside a value the table does not keep */
+  ROLE_SKIP,    /* inside a value the table does not keep (skip_container) */
 } Role;
 
 typedef enum
@@ -96,7 +96,6 @@ typedef struct
   guint8 role;
   guint8 field;       /* object member being read, or field this container is the value of */
   guint8 state;
-  guint8 had_member;
 } Frame;
 
 /* Scratch kept for each node while it is open. */
@@ -1105,7 +1104,6 @@ push (Parser   *p,
   f->role = role;
   f->field = field;
   f->state = is_object ? S_KEY_OR_END : S_VALUE_OR_END;
-  f->had_member = FALSE;
   return TRUE;
 }
 
@@ -1199,14 +1197,14 @@ skip_container (Parser   *p,
       continue;
 
     bad:
-      here = (Frame) { obj, ROLE_SKIP, F_OTHER, st, FALSE };
+      here = (Frame) { obj, ROLE_SKIP, F_OTHER, st };
       return fail (p, error, p->tok_off, expected_for (&here));
     }
 
   /* T_ERROR: a lexical error, or I/O (p->io_error) */
   if (p->io_error == NULL)
     {
-      here = (Frame) { p->skip_stack[depth - 1], ROLE_SKIP, F_OTHER, st, FALSE };
+      here = (Frame) { p->skip_stack[depth - 1], ROLE_SKIP, F_OTHER, st };
       fail (p, error, p->tok_off, p->lex_error != NULL ? p->lex_error : expected_for (&here));
     }
   return FALSE;
@@ -1367,7 +1365,6 @@ handle_key (Parser  *p,
             Frame   *top)
 {
   top->state = S_COLON;
-  top->had_member = TRUE;
   if (top->role != ROLE_NODE)
     return TRUE;
 
