@@ -230,6 +230,16 @@ def main():
     if args.calls < 1:
         parser.error("--calls must be positive")
     pythons = args.python or default_pythons()
+    if args.build and not os.path.isdir(args.build):
+        parser.error("--build %s: no such folder; give a meson build folder "
+                     "(meson setup build && ninja -C build)" % args.build)
+    for python in pythons:
+        try:
+            interp_info(python)
+        except (OSError, subprocess.CalledProcessError, ValueError):
+            parser.error("--python %s: cannot run it as a Python interpreter; give the "
+                         "full path (pyenv shims of unselected versions do not work)"
+                         % python)
 
     rows, checks, viz_any = [], [], False
     for python in pythons:
