@@ -180,9 +180,9 @@ refill (Parser *p,
       if (p->size >= MAX_TOKEN)
         {
           g_set_error (&p->io_error, FT_TRACE_ERROR, FT_TRACE_ERROR_TOO_LARGE,
-                       _("%s: byte %" G_GUINT64_FORMAT ": a single value is larger than 1 GB; "
+                       _("%s: byte %llu: a single value is larger than 1 GB; "
                          "FlowTrace cannot show it"),
-                       p->trace->display_name, p->base + p->tok_pos);
+                       p->trace->display_name, (unsigned long long) (p->base + p->tok_pos));
           return FALSE;
         }
       /* A token longer than the buffer: grow it. */
@@ -660,8 +660,8 @@ fail (Parser     *p,
 {
   g_set_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE,
                /* Translators: "trace.json: byte 120: expected ',' or ']'" */
-               _("%s: byte %" G_GUINT64_FORMAT ": expected %s"),
-               p->trace->display_name, offset, _(expected));
+               _("%s: byte %llu: expected %s"),
+               p->trace->display_name, (unsigned long long) offset, _(expected));
   return FALSE;
 }
 
@@ -676,8 +676,8 @@ fail_type (Parser     *p,
   /* Translators: the first %s is a JSON type like "a string or null", the second a key */
   msg = g_strdup_printf (_("%s for \"%s\""), _(what), key);
   g_set_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE,
-               _("%s: byte %" G_GUINT64_FORMAT ": expected %s"),
-               p->trace->display_name, p->tok_off, msg);
+               _("%s: byte %llu: expected %s"),
+               p->trace->display_name, (unsigned long long) p->tok_off, msg);
   return FALSE;
 }
 
@@ -825,8 +825,8 @@ set_len32 (Parser   *p,
   if (len > G_MAXUINT32)
     {
       g_set_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_TOO_LARGE,
-                   _("%s: byte %" G_GUINT64_FORMAT ": a call takes more than 4 GB; FlowTrace cannot show it"),
-                   p->trace->display_name, p->tok_off);
+                   _("%s: byte %llu: a call takes more than 4 GB; FlowTrace cannot show it"),
+                   p->trace->display_name, (unsigned long long) p->tok_off);
       return FALSE;
     }
   *out = (guint32) len;
@@ -848,8 +848,8 @@ close_node (Parser   *p,
   if (!salvage && !o->has_identity)
     {
       g_set_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE,
-                   _("%s: byte %" G_GUINT64_FORMAT ": expected %s"),
-                   t->display_name, node->head_off,
+                   _("%s: byte %llu: expected %s"),
+                   t->display_name, (unsigned long long) node->head_off,
                    _("a call object with \"id\" or \"callable\""));
       return FALSE;
     }

@@ -820,9 +820,9 @@ ft_trace_get_detail (FtTrace   *self,
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE,
-                   _("%s: byte %" G_GUINT64_FORMAT ": the call could not be read again (%s); "
+                   _("%s: byte %llu: the call could not be read again (%s); "
                      "the file may have changed since it was opened"),
-                   self->display_name, self->nodes[node].head_off,
+                   self->display_name, (unsigned long long) self->nodes[node].head_off,
                    local_error != NULL ? local_error->message : _("not an object"));
       return NULL;
     }
