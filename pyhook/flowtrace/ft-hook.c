@@ -254,6 +254,13 @@ decide(FtThread *t, PyCodeObject *co)
     res = PyObject_CallOneArg(tr->filter, co->co_filename);
     t->capturing--;
     if (res == NULL) {
+        /* Near the recursion limit (or out of memory) the filter cannot
+         * run: decide again on the next call, cache nothing. */
+        if (PyErr_ExceptionMatches(PyExc_RecursionError)
+            || PyErr_ExceptionMatches(PyExc_MemoryError)) {
+            PyErr_Clear();
+            return -1;
+        }
         PyErr_Clear();
         ok = 0;
     }
@@ -296,6 +303,11 @@ code_info(FtThread *t, PyObject *code, PyObject *globals)
         }
     }
     c->record = decide(t, (PyCodeObject *)code);
+    if (c->record < 0) {
+        c->record = 0;
+        c->gen = 0;
+        return NULL;
+    }
     c->gen = t->tr->gen;
     return c;
 }
