@@ -3,6 +3,7 @@
 
 import glob
 import os
+import sys
 import unittest
 
 from ftsupport import (TraceTestCase, call_nodes, find_one, root_of, run_plain,
@@ -201,6 +202,27 @@ if __name__ == "__main__":
             self.assertEqual(proc.stdout, b"[0, 1, 4, 9, 16]\n", method)
             self.assertEqual([n["callable"] for n in call_nodes(data)], ["run"], method)
             self.assertEqual(find_one(self, data, "run")["output"], [0, 1, 4, 9, 16])
+
+    @unittest.skipIf(sys.version_info < (3, 12),
+                     "known limitation below 3.12: the profile hook reaches threads "
+                     "started through threading only, not _thread or C extensions")
+    def test_thread_started_without_threading(self):
+        script = self.write_script("rawthread.py", '''
+import _thread, threading
+done = threading.Event()
+def work(x):
+    return x + 1
+def body():
+    work(1)
+    done.set()
+_thread.start_new_thread(body, ())
+done.wait()
+''')
+        data, _ = self.trace(script)
+        threads = threads_of(data)
+        self.assertEqual(len(threads), 2)
+        self.assertEqual([c["callable"] for c in threads[1]["calls"]], ["body"])
+        self.assertEqual(threads[1]["calls"][0]["calls"][0]["output"], 2)
 
     def test_uncaught_error_in_a_thread(self):
         script = self.write_script("thread_error.py", '''
