@@ -119,6 +119,34 @@ except RecursionError:
         main = find_one(self, data, "main")
         self.assertIsNone(main["error"])
 
+    def check_script_using_cprofile(self):
+        script = self.write_script("uses_cprofile.py", '''
+import cProfile
+def work(n):
+    return sum(range(n))
+def main():
+    pr = cProfile.Profile()
+    pr.enable()
+    work(10)
+    pr.disable()
+    return "profiled"
+print(main())
+''')
+        proc = run_flowtrace(["-s", script, "-o", os.path.join(self.tmp, "t.json")])
+        self.assertEqual(proc.stdout, b"profiled\n", proc.stderr.decode()[-1500:])
+        self.assertEqual(proc.returncode, 0)
+
+    if sys.version_info >= (3, 12):
+        # KNOWN BUG (3.12+): the tracer holds sys.monitoring's PROFILER_ID, so
+        # cProfile.enable() in the traced program raises "Another profiling
+        # tool is already active".  Remove this marker once it is fixed.
+        @unittest.expectedFailure
+        def test_script_using_cprofile_runs_as_untraced(self):
+            self.check_script_using_cprofile()
+    else:
+        def test_script_using_cprofile_runs_as_untraced(self):
+            self.check_script_using_cprofile()
+
     def test_memory_bounded_by_depth_not_length(self):
         """The tracer's memory does not grow with the number of calls recorded."""
         script = self.write_script("many.py", '''
