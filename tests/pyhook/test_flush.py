@@ -4,10 +4,11 @@
 import glob
 import os
 import re
+import signal
 import time
 import unittest
 
-from ftsupport import (FLUSH_RE, HEARTBEAT_RE, TraceTestCase, call_nodes, find,
+from ftsupport import (FINISHED_RE, FLUSH_RE, HEARTBEAT_RE, TraceTestCase, call_nodes, find,
                        find_one, kill9, load_trace, root_of, run_flowtrace, split_stderr,
                        start_flowtrace, threads_of)
 
@@ -152,6 +153,28 @@ for k in range(4):
 print("ready", flush=True)
 spin("main")
 '''
+
+
+class Interrupted(TraceTestCase):
+    def test_ctrl_c_while_blocked(self):
+        """SIGINT (Ctrl+C) ends the run as it ends Python: status, traceback, whole trace."""
+        script = self.write_script("blocker.py", BLOCKER)
+        out = os.path.join(self.tmp, "t.json")
+        proc, sout, serr = start_flowtrace(["-s", script, "-o", out, "5", "3"])
+        self.addCleanup(_reap, proc)
+        sout.wait_for(lambda l: l == "ready")
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(60), -signal.SIGINT, "status differs from python's")
+        serr.join(10)
+        self.assertIn("KeyboardInterrupt", serr.lines)
+        self.assertRegex(serr.lines[-1], FINISHED_RE)
+        data = load_trace(out)
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+        self.assertEqual(root_of(data)["error_type"], "KeyboardInterrupt")
+        for name in ("wait_for_line", "block", "main"):
+            n = find_one(self, data, name)
+            self.assertEqual(n["error_type"], "KeyboardInterrupt", name)
+            self.assertNotIn("incomplete", n, name)
 
 
 class KillWhileBusy(TraceTestCase):
