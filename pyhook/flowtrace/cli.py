@@ -390,6 +390,7 @@ def run(opts):
         if not tracemalloc.is_tracing():
             tracemalloc.start()
 
+    stderr = sys.stderr
     sys.argv[:] = argv
     sys.path[0] = os.path.dirname(os.path.realpath(script_path))
     sys.modules["__main__"] = module
@@ -421,12 +422,20 @@ def run(opts):
     tracer.stop(_root_trailer(outcome.error, outcome.error_type, elapsed,
                               outcome.status))
     _flush_std_streams()
-    sys.stderr.write("[FlowTrace] Profiling finished in %.3fs (script=%s)\n"
-                     % (elapsed, os.path.basename(script)))
-    sys.stderr.flush()
+    # The stream the run started with: the script may have replaced sys.stderr.
+    _report(stderr, "[FlowTrace] Profiling finished in %.3fs (script=%s)\n"
+            % (elapsed, os.path.basename(script)))
     if outcome.interrupted:
         _die_of_sigint()
     return outcome.status
+
+
+def _report(stream, line):
+    try:
+        stream.write(line)
+        stream.flush()
+    except (OSError, ValueError):   # closed by the script, or a broken pipe
+        pass
 
 
 def _flush_std_streams():
