@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ft-application.h"
+#include "ft-export-cli.h"
 
 /* Installed to a prefix that is not on XDG_DATA_DIRS (say ~/.local or
  * /opt/flowtrace), the app still finds its own GSettings schema and icons.
@@ -41,6 +42,9 @@ main (int   argc,
 
   add_own_data_dir ();
   ft_i18n_init ();
+  /* Headless export: no display needed, so before GTK starts. */
+  if (ft_export_cli_wanted (argc, argv))
+    return ft_export_cli_run (argc, argv);
   g_set_application_name (_("FlowTrace"));
 
   app = ft_application_new ();
