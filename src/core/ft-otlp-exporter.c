@@ -106,8 +106,10 @@ ft_otlp_exporter_new (const char          *endpoint,
 
   self = g_object_new (FT_TYPE_OTLP_EXPORTER, NULL);
   self->uri = g_steal_pointer (&uri);
-  self->display_url = g_uri_to_string_partial (self->uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_QUERY
-                                                          | G_URI_HIDE_FRAGMENT | G_URI_HIDE_AUTH_PARAMS);
+  /* No user, password or query: any of them may hold a secret. */
+  self->display_url = g_uri_join (G_URI_FLAGS_ENCODED, g_uri_get_scheme (self->uri), NULL,
+                                  g_uri_get_host (self->uri), g_uri_get_port (self->uri),
+                                  g_uri_get_path (self->uri), NULL, NULL);
   self->options = *options;
   self->options.service_name = g_strdup (options->service_name);
 
