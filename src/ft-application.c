@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "ft-application.h"
 #include "ft-call-view.h"
@@ -25,6 +26,10 @@ struct _FtApplication
 
   GSettings      *settings;
   char           *screenshot_path;
+  char           *run_script;
+  char           *run_output;
+  char           *run_interpreter;
+  GStrv           run_arguments;     /* everything after --run SCRIPT */
   gint64          start_time;
   int             exit_status;
 };
@@ -35,9 +40,16 @@ static const GOptionEntry main_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Load TRACE, draw the window once, save it as a PNG image and quit"), N_("OUT.png") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
-  /* Room for the commands later issues add: "run" (trace a script and
-   * show it) and "export-otlp" (headless export).  Their entries go
-   * here and their handlers in handle_headless_command(). */
+  /* Arguments after SCRIPT are taken out of argv before the options are
+   * parsed (see ft_application_local_command_line()). */
+  { "run", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run SCRIPT under the tracer and open its trace; the arguments after SCRIPT go to the script"), N_("SCRIPT") },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --run: write the trace to TRACE (default: a new file in the cache folder)"), N_("TRACE") },
+  { "interpreter", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --run: the Python to run the script with (default: the one FlowTrace was built for)"), N_("PYTHON") },
+  /* Room for "export-otlp" (headless export): its entry goes here and
+   * its handler in handle_headless_command(). */
   { NULL }
 };
 
@@ -96,6 +108,38 @@ ft_i18n_init (void)
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+}
+
+/* The tracer ---------------------------------------------------------- */
+
+/* Running from the build tree, the build tree's launcher is the right
+ * tracer, even with an older FlowTrace installed. */
+static gboolean
+running_uninstalled (void)
+{
+#ifdef FT_BUILD_ROOT
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  return exe != NULL && g_str_has_prefix (exe, FT_BUILD_ROOT "/");
+#else
+  return FALSE;
+#endif
+}
+
+/**
+ * ft_application_find_tracer:
+ *
+ * Returns: (transfer full) (nullable): the `flowtrace` command to run
+ *   scripts with (see ft_runner_find_tracer())
+ */
+char *
+ft_application_find_tracer (void)
+{
+#ifdef FT_BUILD_LAUNCHER
+  if (running_uninstalled ())
+    return ft_runner_find_tracer (FT_BUILD_LAUNCHER);
+#endif
+  return ft_runner_find_tracer (NULL);
 }
 
 /* Style --------------------------------------------------------------- */
@@ -184,6 +228,8 @@ add_actions (FtApplication *self)
     { "app.hide-internals", { "<Control>h", NULL } },
     { "app.group-by-instance", { "<Control>i", NULL } },
     { "app.show-badges", { "<Control>b", NULL } },
+    { "win.run", { "<Control>r", NULL } },
+    { "win.rerun", { "<Control><Shift>r", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
@@ -293,9 +339,8 @@ on_screenshot_loaded_cb (GObject      *object,
   gtk_widget_add_tick_callback (GTK_WIDGET (window), screenshot_tick_cb, g_object_ref (self), g_object_unref);
 }
 
-static void
-take_screenshot (FtApplication *self,
-                 GFile         *file)
+static FtWindow *
+new_screenshot_window (FtApplication *self)
 {
   FtWindow *window;
 
@@ -306,7 +351,76 @@ take_screenshot (FtApplication *self,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_unmaximize (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+static void
+take_screenshot (FtApplication *self,
+                 GFile         *file)
+{
+  FtWindow *window = new_screenshot_window (self);
+
   ft_window_load_async (window, file, NULL, on_screenshot_loaded_cb, g_object_ref (self));
+}
+
+/* --run ---------------------------------------------------------------- */
+
+static void
+on_cli_run_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FtApplication) self = user_data;
+  FtWindow *window = FT_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!ft_window_run_finish (window, result, &error))
+    {
+      g_printerr ("flowtrace-gtk: ");
+      /* Translators: the first %s is a script, the second why it did not run */
+      g_printerr (_("cannot run “%s”: %s"), self->run_script, error->message);
+      g_printerr ("\n");
+      self->exit_status = 1;
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  /* The trace is open: draw it once. */
+  if (self->screenshot_path != NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (window), screenshot_tick_cb, g_object_ref (self), g_object_unref);
+}
+
+static FtRunner *
+new_cli_runner (FtApplication *self)
+{
+  g_autofree char *tracer = ft_application_find_tracer ();
+  FtRunner *runner = ft_runner_new (self->run_script);
+
+  ft_runner_set_arguments (runner, (const char * const *) self->run_arguments);
+  ft_runner_set_interpreter (runner, self->run_interpreter);
+  ft_runner_set_output (runner, self->run_output);
+  ft_runner_set_tracer (runner, tracer);
+
+  return runner;
+}
+
+static void
+start_cli_run (FtApplication *self)
+{
+  g_autoptr(FtRunner) runner = new_cli_runner (self);
+  FtWindow *window;
+
+  if (self->screenshot_path != NULL)
+    window = new_screenshot_window (self);
+  else
+    {
+      window = ft_window_new (ADW_APPLICATION (self));
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
+  ft_window_set_run_output (window, self->run_output);
+  ft_window_run_async (window, runner, on_cli_run_cb, g_object_ref (self));
 }
 
 /* GApplication -------------------------------------------------------- */
@@ -324,6 +438,40 @@ handle_headless_command (FtApplication *self,
   return -1;
 }
 
+/* Everything after "--run SCRIPT" belongs to the script, even words
+ * that look like our options ("-o", "--help"): they are taken out
+ * before GApplication parses the rest. */
+static gboolean
+ft_application_local_command_line (GApplication   *app,
+                                   char         ***arguments,
+                                   int            *exit_status)
+{
+  FtApplication *self = FT_APPLICATION (app);
+  char **argv = *arguments;
+
+  for (guint i = 1; argv[i] != NULL; i++)
+    {
+      guint first;
+
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--run") && argv[i + 1] != NULL)
+        first = i + 2;
+      else if (g_str_has_prefix (argv[i], "--run="))
+        first = i + 1;
+      else
+        continue;
+
+      g_clear_pointer (&self->run_arguments, g_strfreev);
+      self->run_arguments = g_strdupv (argv + first);
+      for (guint j = first; argv[j] != NULL; j++)
+        g_clear_pointer (&argv[j], g_free);
+      break;
+    }
+
+  return G_APPLICATION_CLASS (ft_application_parent_class)->local_command_line (app, arguments, exit_status);
+}
+
 static int
 ft_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -334,12 +482,22 @@ ft_application_handle_local_options (GApplication *app,
   if (status >= 0)
     return status;
 
-  if (g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot_path))
+  g_variant_dict_lookup (options, "output", "^ay", &self->run_output);
+  g_variant_dict_lookup (options, "interpreter", "^ay", &self->run_interpreter);
+  if (!g_variant_dict_lookup (options, "run", "^ay", &self->run_script)
+      && (self->run_output != NULL || self->run_interpreter != NULL))
     {
-      /* A screenshot is taken by this process, never by a running
-       * instance. */
-      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+      g_printerr ("flowtrace-gtk: %s\n", _("-o and --interpreter go with --run: flowtrace-gtk -o TRACE --run SCRIPT [ARGUMENTS…]"));
+      return 2;
     }
+
+  /* A screenshot is taken, and a script run, by this process, never by
+   * a running instance. */
+  if (self->run_script != NULL
+      || g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot_path))
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+  if (self->run_script != NULL)
+    g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot_path);
 
   return G_APPLICATION_CLASS (ft_application_parent_class)->handle_local_options (app, options);
 }
@@ -349,6 +507,12 @@ ft_application_activate (GApplication *app)
 {
   FtApplication *self = FT_APPLICATION (app);
   GtkWindow *window;
+
+  if (self->run_script != NULL)
+    {
+      start_cli_run (self);
+      return;
+    }
 
   if (self->screenshot_path != NULL)
     {
@@ -381,6 +545,13 @@ ft_application_open (GApplication  *app,
                      const char    *hint)
 {
   FtApplication *self = FT_APPLICATION (app);
+
+  if (self->run_script != NULL)
+    {
+      g_printerr ("flowtrace-gtk: %s\n", _("--run opens the trace of its run; the trace files given are ignored"));
+      start_cli_run (self);
+      return;
+    }
 
   if (self->screenshot_path != NULL)
     {
@@ -422,6 +593,10 @@ ft_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->screenshot_path, g_free);
+  g_clear_pointer (&self->run_script, g_free);
+  g_clear_pointer (&self->run_output, g_free);
+  g_clear_pointer (&self->run_interpreter, g_free);
+  g_clear_pointer (&self->run_arguments, g_strfreev);
 
   G_OBJECT_CLASS (ft_application_parent_class)->dispose (object);
 }
@@ -433,6 +608,7 @@ ft_application_class_init (FtApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = ft_application_dispose;
+  app_class->local_command_line = ft_application_local_command_line;
   app_class->handle_local_options = ft_application_handle_local_options;
   app_class->activate = ft_application_activate;
   app_class->open = ft_application_open;
@@ -444,7 +620,7 @@ ft_application_init (FtApplication *self)
 {
   self->start_time = g_get_monotonic_time ();
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[TRACE.json…]"));
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[TRACE.json…] | [-o TRACE] --run SCRIPT [ARGUMENTS…]"));
 }
 
 FtApplication *

@@ -17,5 +17,6 @@ G_DECLARE_FINAL_TYPE (FtApplication, ft_application, FT, APPLICATION, AdwApplica
 FtApplication *ft_application_new             (void);
 int            ft_application_get_exit_status (FtApplication *self);
 void           ft_i18n_init                   (void);
+char          *ft_application_find_tracer     (void);
 
 G_END_DECLS

@@ -13,10 +13,13 @@
 
 #include <glib/gi18n.h>
 
+#include "ft-application.h"
 #include "ft-call-row.h"
 #include "ft-call-view.h"
 #include "ft-detail-pane.h"
+#include "ft-log-pane.h"
 #include "ft-panel-window.h"
+#include "ft-run-dialog.h"
 #include "ft-window.h"
 
 #define MAX_RECENT 6
@@ -54,6 +57,8 @@ struct _FtWindow
   GtkPaned             *paned;
   FtCallView           *call_view;
   FtDetailPane         *detail_pane;
+  AdwStatusPage        *running_page;
+  FtLogPane            *log_pane;
 
   GSettings            *settings;
   FtTrace              *trace;
@@ -62,7 +67,14 @@ struct _FtWindow
   guint                 progress_source;
   GArray               *matches;
   guint                 match_index;
+  /* The run in progress, or the last one */
+  FtRunner             *runner;
+  GCancellable         *run_cancellable;
+  char                 *run_output;      /* -o of the command line, kept for Re-run */
+  guint                 run_timer;
+
   guint                 remember_size : 1;
+  guint                 closing : 1;
 };
 
 G_DEFINE_FINAL_TYPE (FtWindow, ft_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -730,6 +742,309 @@ fill_recent (FtWindow *self)
   gtk_widget_set_visible (self->recent_box, n > 0);
 }
 
+/* Running a script ----------------------------------------------------- */
+
+gboolean
+ft_window_is_running (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), FALSE);
+
+  return self->runner != NULL && ft_runner_is_running (self->runner);
+}
+
+static void
+update_run_actions (FtWindow *self)
+{
+  gboolean running = ft_window_is_running (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rerun", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-run", running);
+}
+
+static void
+update_run_progress (FtWindow *self)
+{
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, ft_runner_get_n_calls (self->runner));
+  g_autofree char *text = NULL;
+  guint64 calls = ft_runner_get_n_calls (self->runner);
+  double elapsed = ft_runner_get_elapsed (self->runner);
+
+  /* Translators: run progress, e.g. "1234 calls · 3.2 s" */
+  text = g_strdup_printf (ngettext ("%s call · %.1f s", "%s calls · %.1f s", (gulong) MIN (calls, G_MAXULONG)),
+                          count, elapsed);
+  adw_status_page_set_description (self->running_page, text);
+  ft_log_pane_set_progress (self->log_pane, calls, elapsed);
+}
+
+static gboolean
+run_timer_cb (gpointer user_data)
+{
+  FtWindow *self = user_data;
+
+  update_run_progress (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_runner_output_cb (FtWindow   *self,
+                     guint       stream,
+                     const char *line,
+                     FtRunner   *runner)
+{
+  ft_log_pane_append (self->log_pane, stream, line);
+}
+
+static void
+on_runner_progress_cb (FtWindow *self,
+                       guint64   calls,
+                       double    elapsed,
+                       FtRunner *runner)
+{
+  update_run_progress (self);
+}
+
+static void
+show_running (FtWindow *self)
+{
+  g_autofree char *name = g_path_get_basename (ft_runner_get_script (self->runner));
+  g_autofree char *title = g_strdup_printf (_("Running %s"), name);
+
+  adw_status_page_set_title (self->running_page, title);
+  adw_status_page_set_description (self->running_page, _("Starting…"));
+  ft_log_pane_start (self->log_pane, self->runner);
+  gtk_widget_set_visible (GTK_WIDGET (self->log_pane), TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "running");
+  self->run_timer = g_timeout_add (250, run_timer_cb, self);
+}
+
+static void
+on_run_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!ft_window_load_finish (FT_WINDOW (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_run_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FtWindow *self = g_task_get_source_object (task);
+  FtRunner *runner = FT_RUNNER (object);
+  g_autoptr(GFile) file = NULL;
+  GError *error = NULL;
+  gboolean ok = ft_runner_run_finish (runner, result, &error);
+
+  g_clear_handle_id (&self->run_timer, g_source_remove);
+  g_signal_handlers_disconnect_by_data (runner, self);
+  if (self->closing)
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("The window was closed"));
+      return;
+    }
+
+  ft_log_pane_finish (self->log_pane, runner, error);
+  update_run_actions (self);
+  if (!ok)
+    {
+      gtk_stack_set_visible_child_name (self->stack, self->trace ? "trace" : "welcome");
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A failing or interrupted script still left a trace: open it. */
+  file = g_file_new_for_path (ft_runner_get_output (runner));
+  ft_window_load_async (self, file, NULL, on_run_loaded_cb, g_steal_pointer (&task));
+}
+
+/**
+ * ft_window_run_async:
+ * @runner: a runner not yet started
+ *
+ * Runs @runner with the log pane showing its output, then opens its
+ * trace in this window.  Fails when the script could not run (or left
+ * no trace) or when its trace does not open; a script that fails or is
+ * cancelled still opens its trace and succeeds here.
+ */
+void
+ft_window_run_async (FtWindow            *self,
+                     FtRunner            *runner,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FT_IS_WINDOW (self));
+  g_return_if_fail (FT_IS_RUNNER (runner));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, ft_window_run_async);
+  if (ft_window_is_running (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
+                               _("A script is already running in this window; cancel it first"));
+      return;
+    }
+
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_set_object (&self->runner, runner);
+  g_clear_object (&self->run_cancellable);
+  self->run_cancellable = g_cancellable_new ();
+  g_signal_connect_object (runner, "output", G_CALLBACK (on_runner_output_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (runner, "progress", G_CALLBACK (on_runner_progress_cb), self, G_CONNECT_SWAPPED);
+
+  ft_runner_run_async (runner, self->run_cancellable, on_run_done_cb, g_steal_pointer (&task));
+  show_running (self);
+  update_run_actions (self);
+}
+
+gboolean
+ft_window_run_finish (FtWindow      *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Interrupts the run; what was recorded still opens. */
+void
+ft_window_cancel_run (FtWindow *self)
+{
+  g_return_if_fail (FT_IS_WINDOW (self));
+
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+}
+
+/* The trace file for runs from the command line's -o; NULL: a new file
+ * per run in the cache folder. */
+void
+ft_window_set_run_output (FtWindow   *self,
+                          const char *path)
+{
+  g_return_if_fail (FT_IS_WINDOW (self));
+
+  g_free (self->run_output);
+  self->run_output = g_strdup (path);
+}
+
+FtRunner *
+ft_window_get_runner (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return self->runner;
+}
+
+FtLogPane *
+ft_window_get_log_pane (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return self->log_pane;
+}
+
+static void
+show_run_error (FtWindow     *self,
+                const GError *error)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Run the Script"), NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_interactive_run_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  FtWindow *self = FT_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (ft_window_run_finish (self, result, &error) || self->closing)
+    return;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, _("Run canceled"));
+  else
+    show_run_error (self, error);
+}
+
+static void
+start_run (FtWindow *self,
+           FtRunner *runner)
+{
+  ft_runner_set_output (runner, self->run_output);
+  ft_window_run_async (self, runner, on_interactive_run_cb, NULL);
+}
+
+static void
+on_dialog_run_cb (FtWindow    *self,
+                  FtRunner    *runner,
+                  FtRunDialog *dialog)
+{
+  /* The dialog chose its own settings: a new file per run. */
+  g_clear_pointer (&self->run_output, g_free);
+  start_run (self, runner);
+}
+
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+  g_autofree char *tracer = ft_application_find_tracer ();
+  FtRunDialog *dialog = ft_run_dialog_new (GTK_WINDOW (self), tracer);
+
+  g_signal_connect_object (dialog, "run", G_CALLBACK (on_dialog_run_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The last run again, with the same script, arguments and flags. */
+static void
+rerun_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+  g_autoptr(FtRunner) runner = NULL;
+
+  if (self->runner == NULL)
+    {
+      run_action (widget, "win.run", NULL);
+      return;
+    }
+
+  runner = ft_runner_new_copy (self->runner);
+  start_run (self, runner);
+}
+
+static void
+cancel_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  ft_window_cancel_run (FT_WINDOW (widget));
+}
+
 /* Window size ------------------------------------------------------- */
 
 static void
@@ -750,6 +1065,10 @@ ft_window_close_request (GtkWindow *window)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  /* A run goes on to its end (interrupted) without the window. */
+  self->closing = TRUE;
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
 
   if (self->remember_size)
     {
@@ -771,6 +1090,15 @@ ft_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   stop_progress (self);
+  self->closing = TRUE;
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  g_clear_object (&self->run_cancellable);
+  g_clear_handle_id (&self->run_timer, g_source_remove);
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
+  g_clear_pointer (&self->run_output, g_free);
   g_clear_pointer (&self->matches, g_array_unref);
   g_clear_object (&self->trace);
   g_clear_object (&self->settings);
@@ -791,6 +1119,7 @@ ft_window_class_init (FtWindowClass *klass)
 
   g_type_ensure (FT_TYPE_CALL_VIEW);
   g_type_ensure (FT_TYPE_DETAIL_PANE);
+  g_type_ensure (FT_TYPE_LOG_PANE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowtrace/FlowTrace/ft-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, window_title);
@@ -807,6 +1136,8 @@ ft_window_class_init (FtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FtWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, call_view);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, running_page);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, log_pane);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -825,6 +1156,12 @@ ft_window_class_init (FtWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.open-panel", NULL);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
+  gtk_widget_class_install_action (widget_class, "win.rerun", NULL, rerun_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.rerun", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.rerun", NULL);
+  gtk_widget_class_install_action (widget_class, "win.cancel-run", NULL, cancel_run_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -872,6 +1209,7 @@ ft_window_init (FtWindow *self)
   g_signal_connect_object (self->call_view, "row-selected", G_CALLBACK (on_row_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_activated_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-panel", FALSE);
+  update_run_actions (self);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
@@ -917,7 +1255,7 @@ ft_window_is_empty (FtWindow *self)
 {
   g_return_val_if_fail (FT_IS_WINDOW (self), FALSE);
 
-  return self->trace == NULL && self->cancellable == NULL;
+  return self->trace == NULL && self->cancellable == NULL && !ft_window_is_running (self);
 }
 
 /* TRUE while a page or the banner is still sliding in: a screenshot

@@ -7,7 +7,9 @@
 
 #include <adwaita.h>
 
+#include "core/ft-runner.h"
 #include "core/ft-trace.h"
+#include "ft-log-pane.h"
 #include "ft-types.h"
 
 G_BEGIN_DECLS
@@ -36,5 +38,18 @@ gboolean      ft_window_is_animating   (FtWindow             *self);
 gboolean      ft_window_is_empty       (FtWindow             *self);
 void          ft_window_set_remember_size (FtWindow          *self,
                                            gboolean           remember);
+void          ft_window_run_async      (FtWindow             *self,
+                                        FtRunner             *runner,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+gboolean      ft_window_run_finish     (FtWindow             *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
+gboolean      ft_window_is_running     (FtWindow             *self);
+void          ft_window_cancel_run     (FtWindow             *self);
+void          ft_window_set_run_output (FtWindow             *self,
+                                        const char           *path);
+FtRunner     *ft_window_get_runner     (FtWindow             *self);
+FtLogPane    *ft_window_get_log_pane   (FtWindow             *self);
 
 G_END_DECLS

@@ -1,0 +1,293 @@
+/* ft-log-pane.c
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Below the call tree: how the run is going (calls so far, elapsed
+ * time) or how it ended (exit status, the tracer's finish line, the
+ * trace file), and the script's stdout and stderr as they come.
+ */
+
+#define G_LOG_DOMAIN "ft-log-pane"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ft-log-pane.h"
+
+/* Enough to read a run's story; a script printing without end must not
+ * grow the buffer without end. */
+#define MAX_LINES 5000
+
+struct _FtLogPane
+{
+  GtkBox       parent_instance;
+
+  GtkSpinner  *spinner;
+  GtkImage    *status_icon;
+  GtkLabel    *status_label;
+  GtkLabel    *detail_label;
+  GtkLabel    *trace_label;
+  GtkWidget   *cancel_button;
+  GtkWidget   *rerun_button;
+  GtkTextView *text_view;
+
+  GtkTextMark *end_mark;
+  guint        is_error : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FtLogPane, ft_log_pane, GTK_TYPE_BOX)
+
+static void
+set_status (FtLogPane  *self,
+            const char *status,
+            const char *detail)
+{
+  gtk_label_set_text (self->status_label, status);
+  gtk_label_set_text (self->detail_label, detail ? detail : "");
+}
+
+static void
+set_icon (FtLogPane  *self,
+          const char *icon_name,
+          const char *css_class)
+{
+  GtkWidget *icon = GTK_WIDGET (self->status_icon);
+
+  gtk_widget_remove_css_class (icon, "error");
+  gtk_widget_remove_css_class (icon, "success");
+  gtk_widget_remove_css_class (icon, "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gtk_widget_set_visible (icon, icon_name != NULL);
+  if (icon_name == NULL)
+    return;
+
+  gtk_image_set_from_icon_name (self->status_icon, icon_name);
+  gtk_widget_add_css_class (icon, css_class);
+}
+
+static void
+set_running (FtLogPane *self,
+             gboolean   running)
+{
+  gtk_spinner_set_spinning (self->spinner, running);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), running);
+  gtk_widget_set_visible (self->cancel_button, running);
+  gtk_widget_set_visible (self->rerun_button, !running);
+}
+
+/* Starts a new run: the log is emptied. */
+void
+ft_log_pane_start (FtLogPane *self,
+                   FtRunner  *runner)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *status = NULL;
+
+  g_return_if_fail (FT_IS_LOG_PANE (self));
+  g_return_if_fail (FT_IS_RUNNER (runner));
+
+  name = g_path_get_basename (ft_runner_get_script (runner));
+  /* Translators: %s is a script's file name */
+  status = g_strdup_printf (_("Running %s"), name);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
+  self->is_error = FALSE;
+  set_icon (self, NULL, NULL);
+  set_status (self, status, _("Starting…"));
+  gtk_label_set_text (self->trace_label, "");
+  set_running (self, TRUE);
+}
+
+static void
+trim_lines (GtkTextBuffer *buffer)
+{
+  int extra = gtk_text_buffer_get_line_count (buffer) - MAX_LINES;
+  GtkTextIter start, end;
+
+  if (extra <= 0)
+    return;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_get_iter_at_line (buffer, &end, extra);
+  gtk_text_buffer_delete (buffer, &start, &end);
+}
+
+/* One line of output; stderr and the tracer's own lines are tinted. */
+void
+ft_log_pane_append (FtLogPane   *self,
+                    FtRunStream  stream,
+                    const char  *line)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  const char *tag = NULL;
+
+  g_return_if_fail (FT_IS_LOG_PANE (self));
+  g_return_if_fail (line != NULL);
+
+  if (stream == FT_RUN_STREAM_STDERR)
+    tag = "stderr";
+  else if (stream == FT_RUN_STREAM_TRACER)
+    tag = "tracer";
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert_with_tags_by_name (buffer, &end, line, -1, tag, NULL);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "\n", 1);
+  trim_lines (buffer);
+  gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
+}
+
+void
+ft_log_pane_set_progress (FtLogPane *self,
+                          guint64    calls,
+                          double     elapsed)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *count = NULL;
+
+  g_return_if_fail (FT_IS_LOG_PANE (self));
+
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, calls);
+  /* Translators: run progress, e.g. "1234 calls · 3.2 s" */
+  text = g_strdup_printf (ngettext ("%s call · %.1f s", "%s calls · %.1f s", (gulong) MIN (calls, G_MAXULONG)),
+                          count, elapsed);
+  gtk_label_set_text (self->detail_label, text);
+}
+
+void
+ft_log_pane_set_trace_path (FtLogPane  *self,
+                            const char *path)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (FT_IS_LOG_PANE (self));
+
+  /* Translators: %s is the path of a trace file */
+  text = path ? g_strdup_printf (_("Trace: %s"), path) : NULL;
+  gtk_label_set_text (self->trace_label, text ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->trace_label), path);
+}
+
+/* How the run ended: @error when it could not run or left no trace. */
+void
+ft_log_pane_finish (FtLogPane    *self,
+                    FtRunner     *runner,
+                    const GError *error)
+{
+  g_autofree char *status = NULL;
+
+  g_return_if_fail (FT_IS_LOG_PANE (self));
+  g_return_if_fail (FT_IS_RUNNER (runner));
+
+  set_running (self, FALSE);
+  if (error != NULL)
+    {
+      self->is_error = TRUE;
+      set_icon (self, "dialog-error-symbolic", "error");
+      set_status (self, _("Could not run the script"), error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+      return;
+    }
+
+  status = ft_runner_dup_status_text (runner);
+  self->is_error = !ft_runner_succeeded (runner);
+  if (ft_runner_was_cancelled (runner))
+    set_icon (self, "process-stop-symbolic", "warning");
+  else if (self->is_error)
+    set_icon (self, "dialog-error-symbolic", "error");
+  else
+    set_icon (self, "object-select-symbolic", "success");
+  if (self->is_error && !ft_runner_was_cancelled (runner))
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  set_status (self, status, ft_runner_get_finish_line (runner));
+  ft_log_pane_set_trace_path (self, ft_runner_get_output (runner));
+}
+
+/* Everything in the log, for tests and copying. */
+char *
+ft_log_pane_dup_text (FtLogPane *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (FT_IS_LOG_PANE (self), NULL);
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+const char *
+ft_log_pane_get_status (FtLogPane *self)
+{
+  g_return_val_if_fail (FT_IS_LOG_PANE (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
+}
+
+const char *
+ft_log_pane_get_detail (FtLogPane *self)
+{
+  g_return_val_if_fail (FT_IS_LOG_PANE (self), NULL);
+
+  return gtk_label_get_text (self->detail_label);
+}
+
+gboolean
+ft_log_pane_is_error (FtLogPane *self)
+{
+  g_return_val_if_fail (FT_IS_LOG_PANE (self), FALSE);
+
+  return self->is_error;
+}
+
+static void
+ft_log_pane_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), FT_TYPE_LOG_PANE);
+
+  G_OBJECT_CLASS (ft_log_pane_parent_class)->dispose (object);
+}
+
+static void
+ft_log_pane_class_init (FtLogPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ft_log_pane_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowtrace/FlowTrace/ft-log-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, status_label);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, trace_label);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, rerun_button);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, text_view);
+}
+
+static void
+ft_log_pane_init (FtLogPane *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#e66100", NULL);
+  gtk_text_buffer_create_tag (buffer, "tracer", "foreground", "#62a0ea", "style", PANGO_STYLE_ITALIC, NULL);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  self->end_mark = gtk_text_buffer_create_mark (buffer, NULL, &end, FALSE);
+  set_running (self, FALSE);
+}
+
+GtkWidget *
+ft_log_pane_new (void)
+{
+  return g_object_new (FT_TYPE_LOG_PANE, NULL);
+}
