@@ -188,7 +188,8 @@ class KillWhileBusy(TraceTestCase):
             self.addCleanup(_reap, proc)
             sout.wait_for(lambda l: l == "ready")
             _wait_until_bigger(self, [out] + [out + ".thread-%d.part" % k
-                                              for k in range(1, 5)], 2 * 1024 * 1024)
+                                              for k in range(1, 5)], 2 * 1024 * 1024,
+                               min_files=3)
             kill9(proc)
             fixed = os.path.join(self.tmp, "fixed-%d.json" % attempt)
             res = run_flowtrace(["--repair", out, "-o", fixed])
@@ -321,15 +322,18 @@ def _wait_until_on_disk(test, patterns, needle, timeout=30):
     test.fail("%r not written to %s within %ds" % (needle, paths, timeout))
 
 
-def _wait_until_bigger(test, paths, size, timeout=60):
-    """Poll until the files together hold SIZE bytes: the event the test waits for."""
+def _wait_until_bigger(test, paths, size, min_files=1, timeout=60):
+    """Poll until the files together hold SIZE bytes and MIN_FILES of them
+    hold something: the event the test waits for (on a loaded machine some
+    threads get the GIL late, so size alone does not say they wrote)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        total = sum(os.path.getsize(p) for p in paths if os.path.exists(p))
-        if total >= size:
+        sizes = [os.path.getsize(p) for p in paths if os.path.exists(p)]
+        if sum(sizes) >= size and sum(1 for n in sizes if n) >= min_files:
             return
         time.sleep(0.01)
-    test.fail("%s did not reach %d bytes within %ds" % (paths, size, timeout))
+    test.fail("%s did not reach %d bytes in %d files within %ds"
+              % (paths, size, min_files, timeout))
 
 
 def _reap(proc):
