@@ -384,7 +384,7 @@ int
 ft_thread_open(FtThread *t)
 {
     FtTracer *tr = t->tr;
-    uint64_t now = ft_now_ns();
+    uint64_t now = ft_trace_ns(tr);
 
     t->bufcap = FT_BUF_SIZE;
     t->buf = PyMem_RawMalloc(t->bufcap);
@@ -418,7 +418,7 @@ ft_thread_open(FtThread *t)
     }
     t->opened = 1;
     t->node_id = tr->next_id++;
-    t->start_ns = now - tr->t0;
+    t->start_ns = now;
     t->last_ns = t->start_ns;
     FT_PUTS(t, "{\"id\":");
     ft_put_u64(t, t->node_id);
@@ -712,7 +712,7 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     e->code = code;
     e->info = c;
     e->nchildren = 0;
-    e->start_ns = ft_now_ns() - tr->t0;
+    e->start_ns = ft_trace_ns(tr);
     tr->calls++;
     tr->inflight++;
     write_open(t, e, t->depth > 1 ? e - 1 : NULL, locals);
@@ -770,7 +770,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         && !pending) {
         /* the whole closing in one reservation */
         char *p = ft_reserve(t, 128);
-        now = ft_now_ns() - tr->t0;
+        now = ft_trace_ns(tr);
         if (p != NULL) {
             W_LIT(p, "],\"inputs_after\":{},\"output\":null,"
                      "\"duration_ms\":");
@@ -799,7 +799,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         ft_capture_memory(t, ",\"memory_after\":",
                           sizeof(",\"memory_after\":") - 1);
     }
-    now = ft_now_ns() - tr->t0;
+    now = ft_trace_ns(tr);
     FT_PUTS(t, ",\"duration_ms\":");
     ft_put_ms(t, now - e->start_ns);
     FT_PUTS(t, ",");
@@ -889,7 +889,7 @@ thread_close(FtThread *t, uint64_t now)
 void
 ft_thread_close_all(FtTracer *tr)
 {
-    uint64_t now = ft_now_ns() - tr->t0;
+    uint64_t now = ft_trace_ns(tr);
     FtThread *t;
 
     for (t = tr->threads; t != NULL; t = t->next) {
@@ -916,7 +916,7 @@ ft_threads_reap(FtTracer *tr)
     PyThreadState *ts;
     uintptr_t *live;
     size_t n = 0, cap = 0, lo, hi;
-    uint64_t now = ft_now_ns() - tr->t0;
+    uint64_t now = ft_trace_ns(tr);
     FtThread *t;
 
     for (ts = PyInterpreterState_ThreadHead(is); ts; ts = PyThreadState_Next(ts)) {

@@ -438,7 +438,7 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     if (last != NULL) {
         tr->complete_offset = (off_t)(last - header) + 11;
     }
-    tr->t0 = ft_now_ns();
+    ft_clock_start(tr);
     tr->next_id = 1;
     if (ft_write_all(tr->fd, header, (size_t)header_len) < 0
         || ft_write_all(tr->fd, "\"calls\":[", 9) < 0) {
@@ -665,6 +665,7 @@ PyInit__flowtrace(void)
     st = module_state(m);
     memset(st, 0, sizeof(*st));
     st->tr.fd = -1;
+    ft_clock_early();
     if (ft_hook_init(m) < 0) {
         Py_DECREF(m);
         return NULL;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,177 @@ ft_now_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the trace clock (see FtClock) ------------------------------------ */
+
+#if defined(__x86_64__)
+static int tsc_ok = -1;              /* -1: not checked yet */
+static uint64_t early_tsc, early_ns; /* a pair taken at import */
+
+/* 1 if `line` holds `word` as a whole blank-separated token */
+static int
+has_token(const char *line, const char *word)
+{
+    size_t n = strlen(word);
+    const char *p = line;
+
+    while ((p = strstr(p, word)) != NULL) {
+        if ((p == line || p[-1] == ' ' || p[-1] == '\t')
+            && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0')) {
+            return 1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+/* The TSC is used only when it ticks at a constant rate in every power
+ * state (constant_tsc, nonstop_tsc) and the kernel trusts it as its own
+ * clock source (so it is also synchronised between CPUs). */
+static int
+tsc_usable(void)
+{
+    const char *env = getenv("FLOWTRACE_CLOCK");
+    char line[8192];
+    FILE *f;
+    int flags = 0, source = 0;
+
+    if (env != NULL && strcmp(env, "monotonic") == 0) {
+        return 0;
+    }
+    f = fopen("/proc/cpuinfo", "re");
+    if (f != NULL) {
+        while (fgets(line, sizeof(line), f) != NULL) {
+            if (strncmp(line, "flags", 5) == 0) {
+                flags = has_token(line, "constant_tsc")
+                        && has_token(line, "nonstop_tsc");
+                break;
+            }
+        }
+        fclose(f);
+    }
+    f = fopen("/sys/devices/system/clocksource/clocksource0/"
+              "current_clocksource", "re");
+    if (f != NULL) {
+        source = fgets(line, sizeof(line), f) != NULL
+                 && strcmp(line, "tsc\n") == 0;
+        fclose(f);
+    }
+    return flags && source;
+}
+
+/* A (TSC, CLOCK_MONOTONIC) pair: the tightest of a few tries, the TSC
+ * taken halfway through the clock read. */
+static void
+read_pair(uint64_t *tsc, uint64_t *ns)
+{
+    uint64_t best = UINT64_MAX;
+    int i;
+
+    for (i = 0; i < 5; i++) {
+        uint64_t a = __rdtsc();
+        uint64_t n = ft_now_ns();
+        uint64_t b = __rdtsc();
+        if (b - a < best) {
+            best = b - a;
+            *tsc = a + (b - a) / 2;
+            *ns = n;
+        }
+    }
+}
+#endif
+
+/* At import: the first calibration pair, so that start() finds a baseline
+ * of a few milliseconds (the runner's own start-up) without waiting. */
+void
+ft_clock_early(void)
+{
+#if defined(__x86_64__)
+    if (tsc_ok < 0) {
+        tsc_ok = tsc_usable();
+    }
+    if (tsc_ok) {
+        read_pair(&early_tsc, &early_ns);
+    }
+#endif
+}
+
+void
+ft_clock_start(FtTracer *tr)
+{
+    FtClock *c = &tr->clock;
+
+    memset(c, 0, sizeof(*c));
+    tr->t0 = ft_now_ns();
+#if defined(__x86_64__)
+    {
+        uint64_t tsc = 0, ns = 0, mult;
+        if (tsc_ok < 0 || early_ns == 0) {
+            ft_clock_early();
+        }
+        if (!tsc_ok) {
+            return;
+        }
+        /* at least 1 ms of baseline: the factor is then good to ~1e-5
+         * until the first re-anchoring, far better afterwards */
+        do {
+            read_pair(&tsc, &ns);
+        } while (ns - early_ns < 1000000);
+        if (tsc <= early_tsc) {
+            return;
+        }
+        mult = (uint64_t)(((unsigned __int128)(ns - early_ns) << 32)
+                          / (tsc - early_tsc));
+        /* sanity: between 1/64 and 64 ns per tick */
+        if (mult < (1ULL << 26) || mult > (64ULL << 32)) {
+            return;
+        }
+        c->cal_tsc = early_tsc;
+        c->cal_ns = early_ns;
+        c->mult = mult;
+        c->base_tsc = tsc;
+        c->base_ns = ns - tr->t0;
+        /* re-anchor about every 20 ms */
+        c->span = (uint64_t)((20000000ULL << 32) / mult);
+        c->use_tsc = 1;
+    }
+#endif
+}
+
+/* Slow path of ft_trace_ns(): a TSC reading past the span (or behind the
+ * anchor, taken on another CPU): re-calibrate over the whole baseline and
+ * re-anchor.  Never returns less than a value given out before. */
+uint64_t
+ft_clock_resync(FtTracer *tr, uint64_t tsc_now)
+{
+#if defined(__x86_64__)
+    FtClock *c = &tr->clock;
+    uint64_t tsc = 0, ns = 0, old, rel;
+
+    if ((int64_t)(tsc_now - c->base_tsc) < 0) {
+        return c->base_ns;
+    }
+    read_pair(&tsc, &ns);
+    if ((int64_t)(tsc - c->base_tsc) < 0) {
+        return c->base_ns;
+    }
+    old = c->base_ns + (uint64_t)(((unsigned __int128)(tsc - c->base_tsc)
+                                   * c->mult) >> 32);
+    if (tsc > c->cal_tsc && ns > c->cal_ns) {
+        uint64_t m = (uint64_t)(((unsigned __int128)(ns - c->cal_ns) << 32)
+                                / (tsc - c->cal_tsc));
+        if (m != 0) {
+            c->mult = m;
+        }
+    }
+    rel = ns - tr->t0;
+    c->base_tsc = tsc;
+    c->base_ns = rel > old ? rel : old;
+    return c->base_ns;
+#else
+    return ft_now_ns() - tr->t0;
+#endif
 }
 
 /* The one place that writes to stderr: one line, prefixed. */
