@@ -996,7 +996,7 @@ static GBytes *
 gzip_bytes (GBytes  *input,
             GError **error)
 {
-  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
   g_autoptr(GOutputStream) zout = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
   gsize len;

@@ -581,6 +581,57 @@ send_batch (FtOtlpExporter *self,
     }
 }
 
+/* Encoding runs one batch ahead of sending, in a thread of its own: the
+ * next batch is ready (and compressed) when the receiver answers.  At
+ * most PIPELINE_DEPTH batches wait in memory. */
+#define PIPELINE_DEPTH 3
+
+typedef struct
+{
+  GBytes *body;       /* NULL: no more batches (error set when it failed) */
+  guint   n_spans;
+  GError *error;
+} Batch;
+
+typedef struct
+{
+  FtOtlpEncoder *encoder;
+  GAsyncQueue   *batches;     /* of Batch*, encoder -> sender */
+  GAsyncQueue   *credits;     /* sender -> encoder: room for one more batch */
+  guint          max_spans;
+  gsize          max_bytes;
+  gint           stop;
+} Pipeline;
+
+static void
+batch_free (Batch *batch)
+{
+  g_clear_pointer (&batch->body, g_bytes_unref);
+  g_clear_error (&batch->error);
+  g_free (batch);
+}
+
+static gpointer
+encoder_thread (gpointer user_data)
+{
+  Pipeline *pipe = user_data;
+
+  while (TRUE)
+    {
+      Batch *batch;
+
+      g_async_queue_pop (pipe->credits);
+      if (g_atomic_int_get (&pipe->stop))
+        return NULL;
+      batch = g_new0 (Batch, 1);
+      batch->body = ft_otlp_encoder_next_batch (pipe->encoder, pipe->max_spans, pipe->max_bytes,
+                                                &batch->n_spans, &batch->error);
+      g_async_queue_push (pipe->batches, batch);
+      if (batch->body == NULL)
+        return NULL;
+    }
+}
+
 static gboolean
 run_export (FtOtlpExporter *self,
             GTask          *task,
@@ -592,33 +643,57 @@ run_export (FtOtlpExporter *self,
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60,
                                                                   "user-agent", "flowtrace/" PACKAGE_VERSION,
                                                                   NULL);
+  Pipeline pipe = { encoder, g_async_queue_new_full ((GDestroyNotify) batch_free),
+                    g_async_queue_new (), self->max_spans, self->max_bytes, 0 };
+  GThread *thread;
+  gboolean ok = TRUE;
 
   data->report.n_spans_total = ft_otlp_encoder_get_n_spans (encoder);
   report_progress (task, data);
 
-  while (TRUE)
+  for (guint i = 0; i < PIPELINE_DEPTH; i++)
+    g_async_queue_push (pipe.credits, GINT_TO_POINTER (1));
+  thread = g_thread_new ("ft-otlp-encoder", encoder_thread, &pipe);
+
+  while (ok)
     {
-      g_autoptr(GBytes) body = NULL;
-      guint n = 0;
+      Batch *batch = g_async_queue_pop (pipe.batches);
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      body = ft_otlp_encoder_next_batch (encoder, self->max_spans, self->max_bytes, &n, error);
-      if (body == NULL)
-        break;
-
-      if (!send_batch (self, session, body, data, cancellable, error))
+      if (batch->body == NULL)
         {
-          data->report.n_failures++;
-          return FALSE;
+          if (batch->error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&batch->error));
+              ok = FALSE;
+            }
+          batch_free (batch);
+          break;
         }
-      data->report.n_spans += n;
-      data->report.n_batches++;
-      data->report.n_bytes += g_bytes_get_size (body);
-      report_progress (task, data);
+      g_async_queue_push (pipe.credits, GINT_TO_POINTER (1));
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error)
+          || !send_batch (self, session, batch->body, data, cancellable, error))
+        {
+          data->report.n_failures += !g_cancellable_is_cancelled (cancellable);
+          ok = FALSE;
+        }
+      else
+        {
+          data->report.n_spans += batch->n_spans;
+          data->report.n_batches++;
+          data->report.n_bytes += g_bytes_get_size (batch->body);
+          report_progress (task, data);
+        }
+      batch_free (batch);
     }
 
-  if (error != NULL && *error != NULL)
+  /* Wake the encoder if it waits for room, and let it end. */
+  g_atomic_int_set (&pipe.stop, 1);
+  g_async_queue_push (pipe.credits, GINT_TO_POINTER (1));
+  g_thread_join (thread);
+  g_async_queue_unref (pipe.batches);
+  g_async_queue_unref (pipe.credits);
+  if (!ok)
     return FALSE;
 
   if (data->report.n_rejected > 0)
