@@ -149,6 +149,7 @@ make_exporter (CliOptions  *o,
                GError     **error)
 {
   g_autoptr(FtOtlpExporter) exporter = NULL;
+  const char *env_headers = g_getenv ("FLOWTRACE_OTLP_HEADERS");
   FtOtlpOptions options;
 
   ft_otlp_options_init (&options);
@@ -176,6 +177,15 @@ make_exporter (CliOptions  *o,
   for (guint i = 0; o->headers != NULL && o->headers[i] != NULL; i++)
     if (!ft_otlp_exporter_add_header_text (exporter, o->headers[i], error))
       return NULL;
+  /* NAME=VALUE lines: how the tracer passes headers, out of sight of ps. */
+  if (env_headers != NULL && env_headers[0] != '\0')
+    {
+      g_auto(GStrv) lines = g_strsplit (env_headers, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (lines[i][0] != '\0' && !ft_otlp_exporter_add_header_text (exporter, lines[i], error))
+          return NULL;
+    }
   if (o->batch_spans > 0)
     ft_otlp_exporter_set_batch_limits (exporter, o->batch_spans, 4 << 20);
   if (o->retries >= 0)

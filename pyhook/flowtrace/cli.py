@@ -37,6 +37,7 @@ examples:
   flowtrace -s app.py --with-memory --flush-interval 2.0
   flowtrace -s app.py --flush-interval 0 --skip-inputs --skip-outputs
   flowtrace --repair trace.json -o fixed.json
+  flowtrace -s app.py --export-otlp-endpoint http://localhost:4318/v1/traces
 browse a trace with: flowtrace-gtk trace.json"""
 
 
@@ -83,6 +84,18 @@ def _build_parser():
                         help="log flushes and a heartbeat line (calls, inflight, "
                              "pending_flush, flushes, last_snapshot_bytes, "
                              "since_last_flush) on stderr")
+    parser.add_argument("--export-otlp-endpoint", metavar="URL",
+                        help="after the run, send the trace to this OTLP/HTTP "
+                             "receiver (e.g. http://localhost:4318/v1/traces) with "
+                             "flowtrace-gtk --export-otlp")
+    parser.add_argument("--export-otlp-service", metavar="NAME",
+                        help="service.name of the exported spans (default: the "
+                             "trace file's name)")
+    parser.add_argument("--export-otlp-header", metavar="KEY=VALUE", action="append",
+                        default=[], help="HTTP header for the export, repeatable "
+                                         "(e.g. Authorization=Bearer_TOKEN)")
+    parser.add_argument("--export-otlp-encoding", choices=("protobuf", "json"),
+                        help="OTLP encoding of the export (default: protobuf)")
     parser.add_argument("--repair", metavar="TRACE",
                         help="turn a trace cut short (kill -9, crash, power loss) "
                              "into a valid trace, then exit")
@@ -109,6 +122,13 @@ def parse_args(argv):
                      "(or --repair TRACE)")
     if opts.repair is not None and opts.script is not None:
         parser.error("--repair and -s/--script cannot be used together")
+    if opts.export_otlp_endpoint is None and (
+            opts.export_otlp_service or opts.export_otlp_header or opts.export_otlp_encoding):
+        parser.error("--export-otlp-service/-header/-encoding need --export-otlp-endpoint URL")
+    for i, header in enumerate(opts.export_otlp_header, 1):
+        # The value is a secret: never repeated in a message.
+        if "=" not in header or not header.split("=", 1)[0].strip():
+            parser.error("--export-otlp-header #%d must be KEY=VALUE" % i)
     if not math.isfinite(opts.flush_interval):
         parser.error("--flush-interval must be a number of seconds, not %r"
                      % opts.flush_interval)
@@ -368,6 +388,7 @@ def run(opts):
     script_path = os.path.abspath(script)
     output = opts.output or "flowtrace.json"
     _check_output_path(output, script_path)
+    output_path = os.path.abspath(output)   # the script may chdir
 
     memory = opts.with_memory and not opts.no_memory
     use_tracemalloc = memory and not opts.no_tracemalloc
@@ -425,9 +446,65 @@ def run(opts):
     # The stream the run started with: the script may have replaced sys.stderr.
     _report(stderr, "[FlowTrace] Profiling finished in %.3fs (script=%s)\n"
             % (elapsed, os.path.basename(script)))
+    if opts.export_otlp_endpoint and not outcome.interrupted:
+        _export_otlp(opts, output_path, stderr)
     if outcome.interrupted:
         _die_of_sigint()
     return outcome.status
+
+
+# --- export to OTLP after the run -------------------------------------------
+
+_launcher_path = None
+
+
+def _find_flowtrace_gtk():
+    """$FLOWTRACE_GTK, else beside the `flowtrace` launcher (PREFIX/bin, or
+    src/ of a build folder), else PATH."""
+    env = os.environ.get("FLOWTRACE_GTK")
+    if env:
+        return env
+    if _launcher_path:
+        folder = os.path.dirname(os.path.realpath(_launcher_path))
+        for candidate in (os.path.join(folder, "flowtrace-gtk"),
+                          os.path.join(folder, "src", "flowtrace-gtk")):
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+    import shutil
+    return shutil.which("flowtrace-gtk")
+
+
+def _export_otlp(opts, trace, stream):
+    """Runs the headless exporter; its failure never changes the exit status."""
+    gtk = _find_flowtrace_gtk()
+    if gtk is None:
+        _report(stream, "[FlowTrace] OTLP export skipped: flowtrace-gtk was not found "
+                        "(install it, put it on PATH or set FLOWTRACE_GTK); the trace "
+                        "is in %s\n" % trace)
+        return False
+    cmd = [gtk, "--export-otlp", trace, "--endpoint", opts.export_otlp_endpoint]
+    if opts.export_otlp_service:
+        cmd += ["--service", opts.export_otlp_service]
+    if opts.export_otlp_encoding:
+        cmd += ["--encoding", opts.export_otlp_encoding]
+    import subprocess
+    env = dict(os.environ)
+    # Headers travel in the environment, not on a command line `ps` shows.
+    env["FLOWTRACE_OTLP_HEADERS"] = "\n".join(opts.export_otlp_header)
+    try:
+        result = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        _report(stream, "[FlowTrace] OTLP export failed: cannot run %s: %s; the trace "
+                        "is in %s\n" % (gtk, exc.strerror or exc, trace))
+        return False
+    text = (result.stdout + result.stderr).decode("utf-8", "replace").strip()
+    if result.returncode == 0:
+        _report(stream, text + "\n")
+        return True
+    _report(stream, "[FlowTrace] OTLP export failed; the trace is kept in %s\n%s\n"
+            % (trace, text))
+    return False
 
 
 def _report(stream, line):
@@ -495,6 +572,8 @@ def main(argv=None):
                          % (PROG, sys.executable, sys.version.split()[0]))
         return 2
     if argv is None:
+        global _launcher_path
+        _launcher_path = sys.argv[0]
         argv = sys.argv[1:]
     opts = parse_args(argv)
     try:
