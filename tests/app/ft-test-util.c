@@ -104,6 +104,8 @@ ft_test_init (int    *argc,
   tmp_dir = g_dir_make_tmp ("flowtrace-app-test-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
   g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+  /* Traces of runs without -o go to the cache: this test's own. */
+  g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   atexit (remove_tmp_dir);
 
