@@ -834,7 +834,9 @@ rollback_hook(FtThread *t)
         t->len = (size_t)(pos - t->flushed);
     }
     else {
-        int fd = t->part_path ? open(t->part_path, O_WRONLY | O_CLOEXEC)
+        int fd;
+        ft_writer_drain(t);
+        fd = t->part_path ? open(t->part_path, O_WRONLY | O_CLOEXEC)
                               : t->tr->fd;
         if (fd >= 0) {
             if (ftruncate(fd, t->base_off + (off_t)pos) < 0) {

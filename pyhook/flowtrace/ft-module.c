@@ -457,9 +457,11 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
         return PyErr_NoMemory();
     }
     ft_flush_thread(t);
+    ft_writer_start(tr);
     tr->active = 1;
     if (ft_hook_start(st) < 0) {
         tr->active = 0;
+        ft_writer_stop(tr);
         ft_threads_free(tr);
         tracer_clear(tr);
         return NULL;
@@ -517,6 +519,7 @@ ft_stop(PyObject *module, PyObject *args)
          * open, logged like the others */
         uint64_t before = tr->bytes, t0 = ft_now_ns();
         ft_thread_close_all(tr);
+        ft_writer_stop(tr);
         tr->flushes++;
         if (tr->log_flushes || tr->verbose) {
             ft_report("[FlowTrace] flush #%llu: %llu bytes in %.3f ms",
@@ -593,6 +596,7 @@ ft_after_fork_child(PyObject *module, PyObject *unused)
     tr->forked = 1;
     tr->active = 0;
     tr->flusher_running = 0;
+    ft_writer_forget(tr);
     ft_fork_child(st);
     ft_threads_free(tr);
     tracer_clear(tr);

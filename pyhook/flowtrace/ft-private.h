@@ -37,6 +37,17 @@
 
 typedef struct FtTracer FtTracer;
 typedef struct FtThread FtThread;
+typedef struct FtChunk FtChunk;
+
+/* A buffer handed to the writer thread (or waiting, empty, to be swapped
+ * in by a recording thread). */
+struct FtChunk {
+    FtChunk *next;
+    FtThread *owner;         /* NULL while free */
+    char *buf;
+    size_t len;
+    size_t cap;
+};
 
 /* The trace clock: nanoseconds since start() on CLOCK_MONOTONIC's scale.
  * Where the TSC is invariant and the kernel itself keeps time with it, it
@@ -119,6 +130,7 @@ struct FtThread {
     int hook_depth;          /* stack depth when the current hook began */
     off_t base_off;          /* file offset of this buffer's first byte */
     int exc_pending;         /* < 3.12: a node waits for its "error" */
+    int queued;              /* chunks of this thread at the writer (atomic) */
 };
 
 struct FtTracer {
@@ -155,6 +167,17 @@ struct FtTracer {
     PyObject *tracemalloc_get; /* tracemalloc.get_traced_memory */
     PyObject *current_thread;  /* threading.current_thread */
     PyObject *types;         /* type -> bytes: escaped names, kept until stop */
+    /* background writer: full buffers are written off the recording
+     * thread; see ft-writer.c */
+    pthread_t writer;
+    int writer_running;
+    int writer_stop;
+    pthread_mutex_t wlock;
+    pthread_cond_t wwork;    /* writer: a chunk was queued */
+    pthread_cond_t wdone;    /* producers: a chunk was written */
+    FtChunk *wq_head, *wq_tail;
+    FtChunk *wfree;
+    int wchunks;             /* chunks allocated (bounded) */
     /* flusher */
     pthread_t flusher;
     int flusher_running;
@@ -206,6 +229,10 @@ void ft_report(const char *fmt, ...);
 int ft_write_all(int fd, const char *data, size_t len);
 void ft_flush_thread(FtThread *t);
 int ft_grow(FtThread *t, size_t need);
+void ft_writer_start(FtTracer *tr);
+void ft_writer_stop(FtTracer *tr);
+void ft_writer_drain(FtThread *t);
+void ft_writer_forget(FtTracer *tr);
 
 static inline char *
 ft_reserve(FtThread *t, size_t n)

@@ -234,11 +234,244 @@ ft_write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Write `len` bytes of t's stream: to the main file or t's part file.
+ * Called by the recording thread (synchronous flushes) or the writer. */
+static int
+write_stream(FtTracer *tr, FtThread *t, const char *buf, size_t len)
+{
+    int fd, rc = 0, err = 0;
+
+    if (t->part_path == NULL) {
+        fd = tr->fd;
+    }
+    else {
+        fd = open(t->part_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                  0644);
+    }
+    if (fd < 0 || ft_write_all(fd, buf, len) < 0) {
+        err = errno;
+        rc = -1;
+    }
+    if (fd >= 0 && t->part_path != NULL) {
+        close(fd);
+    }
+    errno = err;
+    return rc;
+}
+
+static void
+report_failure(FtTracer *tr, FtThread *t, int err)
+{
+    ft_report("[FlowTrace] cannot write %s: %s; recording stopped",
+              t->part_path ? t->part_path : tr->path, strerror(err));
+}
+
+/* ---- background writer -------------------------------------------------
+ *
+ * A recording thread whose buffer is full hands it to the writer thread
+ * (a plain pthread: no GIL, no Python API) and goes on with an empty one
+ * from a small pool, so write(2) into the page cache no longer runs on
+ * the recording thread.  Chunks are written in the order they were handed
+ * over, so each stream keeps its order; a synchronous flush of a thread
+ * (timed flush, --flush-every-call, stop, thread exit) first waits until
+ * the writer has written that thread's chunks.  The pool holds at most
+ * FT_WRITER_CHUNKS buffers, allocated on first need and reused; a thread
+ * that finds none free waits for the writer. */
+
+#define FT_WRITER_CHUNKS 6
+
+static void *
+writer_main(void *arg)
+{
+    FtTracer *tr = arg;
+
+    pthread_mutex_lock(&tr->wlock);
+    for (;;) {
+        FtChunk *c;
+        FtThread *t;
+        int rc = 0, err = 0, skip;
+
+        while (tr->wq_head == NULL && !tr->writer_stop) {
+            pthread_cond_wait(&tr->wwork, &tr->wlock);
+        }
+        c = tr->wq_head;
+        if (c == NULL) {
+            break;
+        }
+        tr->wq_head = c->next;
+        if (tr->wq_head == NULL) {
+            tr->wq_tail = NULL;
+        }
+        t = c->owner;
+        skip = tr->write_failed;
+        pthread_mutex_unlock(&tr->wlock);
+        if (!skip) {
+            rc = write_stream(tr, t, c->buf, c->len);
+            err = errno;
+        }
+        pthread_mutex_lock(&tr->wlock);
+        if (rc < 0) {
+            if (!tr->write_failed) {
+                report_failure(tr, t, err);
+            }
+            tr->write_failed = 1;
+        }
+        else if (!skip) {
+            tr->bytes += c->len;
+            tr->last_flush_bytes += c->len;
+        }
+        c->owner = NULL;
+        c->len = 0;
+        c->next = tr->wfree;
+        tr->wfree = c;
+        __atomic_sub_fetch(&t->queued, 1, __ATOMIC_RELEASE);
+        pthread_cond_broadcast(&tr->wdone);
+    }
+    pthread_mutex_unlock(&tr->wlock);
+    return NULL;
+}
+
+void
+ft_writer_start(FtTracer *tr)
+{
+    pthread_mutex_init(&tr->wlock, NULL);
+    pthread_cond_init(&tr->wwork, NULL);
+    pthread_cond_init(&tr->wdone, NULL);
+    tr->wq_head = tr->wq_tail = NULL;
+    tr->wfree = NULL;
+    tr->wchunks = 0;
+    tr->writer_stop = 0;
+    tr->writer_running = pthread_create(&tr->writer, NULL, writer_main,
+                                        tr) == 0;
+}
+
+static void
+free_chunks(FtChunk *c)
+{
+    while (c != NULL) {
+        FtChunk *next = c->next;
+        PyMem_RawFree(c->buf);
+        PyMem_RawFree(c);
+        c = next;
+    }
+}
+
+/* Write everything queued, end the writer, free the pool. */
+void
+ft_writer_stop(FtTracer *tr)
+{
+    if (!tr->writer_running) {
+        return;
+    }
+    pthread_mutex_lock(&tr->wlock);
+    tr->writer_stop = 1;
+    pthread_cond_signal(&tr->wwork);
+    pthread_mutex_unlock(&tr->wlock);
+    pthread_join(tr->writer, NULL);
+    tr->writer_running = 0;
+    free_chunks(tr->wfree);
+    tr->wfree = NULL;
+    pthread_cond_destroy(&tr->wwork);
+    pthread_cond_destroy(&tr->wdone);
+    pthread_mutex_destroy(&tr->wlock);
+}
+
+/* A fork child: the writer thread does not exist here; drop its state
+ * without touching its lock (it may have been held at the fork). */
+void
+ft_writer_forget(FtTracer *tr)
+{
+    if (!tr->writer_running) {
+        return;
+    }
+    tr->writer_running = 0;
+    free_chunks(tr->wfree);
+    free_chunks(tr->wq_head);
+    tr->wfree = tr->wq_head = tr->wq_tail = NULL;
+}
+
+/* Wait until the writer has written every chunk of t. */
+void
+ft_writer_drain(FtThread *t)
+{
+    FtTracer *tr = t->tr;
+
+    if (__atomic_load_n(&t->queued, __ATOMIC_ACQUIRE) == 0
+        || !tr->writer_running) {
+        return;
+    }
+    pthread_mutex_lock(&tr->wlock);
+    while (__atomic_load_n(&t->queued, __ATOMIC_ACQUIRE) > 0) {
+        pthread_cond_wait(&tr->wdone, &tr->wlock);
+    }
+    pthread_mutex_unlock(&tr->wlock);
+}
+
+/* Hand t's full buffer to the writer and take an empty one; 0 on success,
+ * -1 when the writer cannot take it (caller writes synchronously). */
+static int
+hand_over(FtThread *t)
+{
+    FtTracer *tr = t->tr;
+    FtChunk *c;
+
+    pthread_mutex_lock(&tr->wlock);
+    while ((c = tr->wfree) == NULL) {
+        if (tr->wchunks < FT_WRITER_CHUNKS) {
+            c = PyMem_RawCalloc(1, sizeof(FtChunk));
+            if (c != NULL) {
+                c->buf = PyMem_RawMalloc(FT_BUF_SIZE);
+                c->cap = FT_BUF_SIZE;
+                if (c->buf == NULL) {
+                    PyMem_RawFree(c);
+                    c = NULL;
+                }
+            }
+            if (c == NULL) {
+                pthread_mutex_unlock(&tr->wlock);
+                return -1;
+            }
+            tr->wchunks++;
+            c->next = NULL;
+            tr->wfree = c;
+            continue;
+        }
+        /* All in flight: wait for the writer (the GIL stays held; the
+         * writer never needs it). */
+        pthread_cond_wait(&tr->wdone, &tr->wlock);
+    }
+    tr->wfree = c->next;
+    {
+        char *empty = c->buf;
+        size_t cap = c->cap;
+        c->buf = t->buf;
+        c->cap = t->bufcap;
+        c->len = t->len;
+        c->owner = t;
+        c->next = NULL;
+        t->buf = empty;
+        t->bufcap = cap;
+    }
+    __atomic_add_fetch(&t->queued, 1, __ATOMIC_RELAXED);
+    if (tr->wq_tail != NULL) {
+        tr->wq_tail->next = c;
+    }
+    else {
+        tr->wq_head = c;
+    }
+    tr->wq_tail = c;
+    pthread_cond_signal(&tr->wwork);
+    pthread_mutex_unlock(&tr->wlock);
+    t->flushed += t->len;
+    t->len = 0;
+    return 0;
+}
+
+/* Write t's buffer now (after whatever of t the writer still holds). */
 void
 ft_flush_thread(FtThread *t)
 {
     FtTracer *tr = t->tr;
-    int fd;
 
     if (t->len == 0) {
         return;
@@ -248,35 +481,52 @@ ft_flush_thread(FtThread *t)
         t->len = 0;
         return;
     }
-    if (t->part_path == NULL) {
-        fd = tr->fd;
+    ft_writer_drain(t);
+    if (tr->write_failed) {
+        /* the writer failed meanwhile (and said so) */
     }
-    else {
-        fd = open(t->part_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                  0644);
-    }
-    if (fd < 0 || ft_write_all(fd, t->buf, t->len) < 0) {
+    else if (write_stream(tr, t, t->buf, t->len) < 0) {
         int err = errno;
+        if (tr->writer_running) {
+            pthread_mutex_lock(&tr->wlock);
+        }
+        if (!tr->write_failed) {
+            report_failure(tr, t, err);
+        }
         tr->write_failed = 1;
-        ft_report("[FlowTrace] cannot write %s: %s; recording stopped",
-                  t->part_path ? t->part_path : tr->path, strerror(err));
+        if (tr->writer_running) {
+            pthread_mutex_unlock(&tr->wlock);
+        }
     }
     else {
+        if (tr->writer_running) {
+            pthread_mutex_lock(&tr->wlock);
+        }
         tr->bytes += t->len;
         tr->last_flush_bytes += t->len;
+        if (tr->writer_running) {
+            pthread_mutex_unlock(&tr->wlock);
+        }
     }
     t->flushed += t->len;
-    if (fd >= 0 && t->part_path != NULL) {
-        close(fd);
-    }
     t->len = 0;
 }
 
-/* Make room for `need` bytes: write the buffer out, grow only for a
- * single piece larger than the buffer (never for values: they are cut). */
+/* Make room for `need` bytes: hand the buffer to the writer (or write it
+ * out), grow only for a single piece larger than the buffer (never for
+ * values: they are cut). */
 int
 ft_grow(FtThread *t, size_t need)
 {
+    FtTracer *tr = t->tr;
+
+    if (t->len > 0 && need <= FT_BUF_SIZE && tr->writer_running
+        && !tr->forked && !tr->write_failed && !t->detached
+        && hand_over(t) == 0) {
+        if (need <= t->bufcap) {
+            return 0;
+        }
+    }
     ft_flush_thread(t);
     if (need > t->bufcap) {
         char *nb = PyMem_RawRealloc(t->buf, need);
