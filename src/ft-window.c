@@ -17,6 +17,7 @@
 #include "ft-call-row.h"
 #include "ft-call-view.h"
 #include "ft-detail-pane.h"
+#include "ft-export-dialog.h"
 #include "ft-log-pane.h"
 #include "ft-panel-window.h"
 #include "ft-run-dialog.h"
@@ -265,6 +266,7 @@ set_trace (FtWindow *self,
   clear_search (self);
   ft_call_view_set_trace (self->call_view, trace, FT_NODE_NONE);
   update_banner (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-otlp", trace != NULL);
 
   if (trace == NULL)
     {
@@ -517,6 +519,17 @@ open_panel_action (GtkWidget  *widget,
   panel = ft_panel_window_new (ADW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
                                ft_call_row_get_trace (row), ft_call_row_get_node (row));
   gtk_window_present (GTK_WINDOW (panel));
+}
+
+static void
+export_otlp_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+
+  if (self->trace != NULL)
+    gtk_window_present (GTK_WINDOW (ft_export_dialog_new (GTK_WINDOW (self), self->trace)));
 }
 
 /* Search ------------------------------------------------------------ */
@@ -1156,6 +1169,10 @@ ft_window_class_init (FtWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.open-panel", NULL);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  /* Ctrl+E is taken by expand-all. */
+  gtk_widget_class_install_action (widget_class, "win.export-otlp", NULL, export_otlp_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-otlp", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_X, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-otlp", NULL);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
   gtk_widget_class_install_action (widget_class, "win.rerun", NULL, rerun_action);
@@ -1209,6 +1226,7 @@ ft_window_init (FtWindow *self)
   g_signal_connect_object (self->call_view, "row-selected", G_CALLBACK (on_row_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_activated_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-panel", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-otlp", FALSE);
   update_run_actions (self);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
