@@ -37,6 +37,7 @@ struct _FtRunDialog
   char           *tracer;
   GtkStringList  *interpreter_labels;
   GPtrArray      *interpreter_paths;   /* parallel to the labels; "" = default */
+  GPtrArray      *interpreter_shown;   /* parallel: the path shown, also for the default */
   guint           probing : 1;
 };
 
@@ -210,13 +211,28 @@ add_interpreter (FtRunDialog *self,
   g_autofree char *label = NULL;
 
   if (is_default)
-    /* Translators: the interpreter FlowTrace was built for, e.g. "Default: Python 3.11.7 (/usr/bin/python3)" */
-    label = g_strdup_printf (_("Default: Python %s (%s)"), parts[1] ? parts[1] : "?", parts[0]);
+    /* Translators: the interpreter FlowTrace was built for, e.g. "Python 3.11.7 (default)" */
+    label = g_strdup_printf (_("Python %s (default)"), parts[1] ? parts[1] : "?");
   else
-    label = g_strdup_printf (_("Python %s (%s)"), parts[1] ? parts[1] : "?", parts[0]);
+    label = g_strdup_printf (_("Python %s"), parts[1] ? parts[1] : "?");
 
   gtk_string_list_append (self->interpreter_labels, label);
   g_ptr_array_add (self->interpreter_paths, g_strdup (is_default ? "" : parts[0]));
+  g_ptr_array_add (self->interpreter_shown, g_strdup (parts[0]));
+}
+
+/* The row's subtitle names the chosen interpreter's path. */
+static void
+on_interpreter_selected_cb (FtRunDialog *self,
+                            GParamSpec  *pspec,
+                            AdwComboRow *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->probing || selected >= self->interpreter_shown->len)
+    return;
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_ptr_array_index (self->interpreter_shown, selected));
 }
 
 static void
@@ -242,17 +258,18 @@ on_interpreters_found_cb (GObject      *object,
     return;
 
   self->probing = FALSE;
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->interpreter_row),
-                               error ? error->message : _("Only interpreters where the tracer loads are listed"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->interpreter_row), error ? error->message : "");
   if (found == NULL || found->len == 0)
     return;
 
   /* The tracer's own interpreter comes first and stays the default. */
   gtk_string_list_splice (self->interpreter_labels, 0, 1, NULL);
   g_ptr_array_set_size (self->interpreter_paths, 0);
+  g_ptr_array_set_size (self->interpreter_shown, 0);
   for (guint i = 0; i < found->len; i++)
     add_interpreter (self, found->pdata[i], i == 0);
   select_saved_interpreter (self);
+  on_interpreter_selected_cb (self, NULL, self->interpreter_row);
 }
 
 static void
@@ -261,6 +278,7 @@ find_interpreters (FtRunDialog *self)
   self->probing = TRUE;
   gtk_string_list_append (self->interpreter_labels, _("Default: the Python FlowTrace was built for"));
   g_ptr_array_add (self->interpreter_paths, g_strdup (""));
+  g_ptr_array_add (self->interpreter_shown, g_strdup (""));
   adw_combo_row_set_model (self->interpreter_row, G_LIST_MODEL (self->interpreter_labels));
   ft_runner_find_interpreters_async (self->tracer, self->cancellable, on_interpreters_found_cb, g_object_ref (self));
 }
@@ -381,6 +399,7 @@ ft_run_dialog_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->interpreter_labels);
   g_clear_pointer (&self->interpreter_paths, g_ptr_array_unref);
+  g_clear_pointer (&self->interpreter_shown, g_ptr_array_unref);
   g_clear_pointer (&self->tracer, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), FT_TYPE_RUN_DIALOG);
 
@@ -430,11 +449,14 @@ ft_run_dialog_init (FtRunDialog *self)
   self->cancellable = g_cancellable_new ();
   self->interpreter_labels = gtk_string_list_new (NULL);
   self->interpreter_paths = g_ptr_array_new_with_free_func (g_free);
+  self->interpreter_shown = g_ptr_array_new_with_free_func (g_free);
   load_settings (self);
 
   g_signal_connect_object (self->script_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->arguments_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->folder_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->interpreter_row, "notify::selected", G_CALLBACK (on_interpreter_selected_cb),
+                           self, G_CONNECT_SWAPPED);
   /* Enter in any entry runs, as the suggested button would. */
   g_signal_connect_object (self->script_row, "entry-activated", G_CALLBACK (on_entry_activated_cb),
                            self, G_CONNECT_SWAPPED);

@@ -345,6 +345,71 @@ test_missing_script_in_window (void)
   g_clear_error (&run.error);
 }
 
+static void
+test_wrong_interpreter_in_window (void)
+{
+  FtWindow *window = new_window ();
+  g_autofree char *script = sample_path ("basic/basic_sample.py");
+  g_autoptr(FtRunner) runner = ft_runner_new (script);
+  FtLogPane *pane = ft_window_get_log_pane (window);
+  RunResult run = { 0 };
+
+  if (!g_file_test (wrong_abi_python, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("no Python 3.10 at /root/.pyenv for the wrong-ABI case");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  ft_runner_set_interpreter (runner, wrong_abi_python);
+  run_in_window (window, runner, &run);
+  g_assert_false (run.ok);
+  g_assert_error (run.error, FT_RUNNER_ERROR, FT_RUNNER_ERROR_TRACER_NOT_IMPORTABLE);
+  g_assert_true (ft_log_pane_is_error (pane));
+  g_assert_nonnull (strstr (ft_log_pane_get_detail (pane), wrong_abi_python));
+  g_assert_nonnull (strstr (ft_log_pane_get_detail (pane), "default interpreter"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_error (&run.error);
+}
+
+static gboolean
+message_dialog_found (gpointer data)
+{
+  AdwMessageDialog **dialog = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) && gtk_widget_get_mapped (GTK_WIDGET (item)))
+        *dialog = ADW_MESSAGE_DIALOG (item);
+    }
+
+  return *dialog != NULL;
+}
+
+static void
+test_dialog_missing_script_shows_error (void)
+{
+  FtWindow *window = new_window ();
+  FtRunDialog *dialog = open_dialog (window);
+  AdwMessageDialog *message = NULL;
+
+  gtk_editable_set_text (ft_run_dialog_get_script_entry (dialog), "/nonexistent/gone.py");
+  gtk_editable_set_text (ft_run_dialog_get_arguments_entry (dialog), "");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "run-dialog.run", NULL);
+  wait_until (message_dialog_found, &message, "the error dialog");
+  g_assert_cmpstr (adw_message_dialog_get_heading (message), ==, "Could Not Run the Script");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "/nonexistent/gone.py"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "does not exist"));
+  ft_test_save_shot (GTK_WIDGET (message), "run-error-dialog");
+
+  gtk_window_destroy (GTK_WINDOW (message));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The command line --------------------------------------------------------- */
 
 static int
@@ -484,6 +549,8 @@ main (int   argc,
   g_test_add_func ("/flowtrace/run/failing-script-opens-marked", test_failing_script_opens_marked);
   g_test_add_func ("/flowtrace/run/cancel-during-long-run", test_cancel_during_long_run);
   g_test_add_func ("/flowtrace/run/missing-script-in-window", test_missing_script_in_window);
+  g_test_add_func ("/flowtrace/run/wrong-interpreter-in-window", test_wrong_interpreter_in_window);
+  g_test_add_func ("/flowtrace/run/dialog-missing-script-shows-error", test_dialog_missing_script_shows_error);
   g_test_add_func ("/flowtrace/run/cli-screenshot-with-arguments", test_cli_run_screenshot_with_arguments);
   g_test_add_func ("/flowtrace/run/cli-bad-scripts", test_cli_bad_scripts);
   g_test_add_func ("/flowtrace/run/cli-bad-interpreters", test_cli_bad_interpreters);
