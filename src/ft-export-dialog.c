@@ -100,11 +100,15 @@ progress_cb (guint64  sent,
 {
   FtExportDialog *self = user_data;
   g_autofree char *text = NULL;
+  g_autofree char *sent_text = NULL;
+  g_autofree char *total_text = NULL;
 
   if (self->cancellable == NULL || total == 0)
     return;
+  sent_text = g_strdup_printf ("%" G_GUINT64_FORMAT, sent);
+  total_text = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
   /* Translators: export progress, e.g. "2048 of 70000 spans sent" */
-  text = g_strdup_printf (_("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " spans sent"), sent, total);
+  text = g_strdup_printf (_("%s of %s spans sent"), sent_text, total_text);
   gtk_progress_bar_set_fraction (self->progress_bar, (double) sent / (double) total);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }

@@ -698,9 +698,12 @@ run_export (FtOtlpExporter *self,
 
   if (data->report.n_rejected > 0)
     {
+      g_autofree char *n = g_strdup_printf ("%" G_GUINT64_FORMAT, data->report.n_rejected);
+
+      /* Translators: "URL accepted the requests but refused 12 spans: reason" */
       g_set_error (error, FT_OTLP_ERROR, FT_OTLP_ERROR_REJECTED,
-                   _("%s accepted the requests but refused %" G_GUINT64_FORMAT " spans: %s"),
-                   self->display_url, data->report.n_rejected, data->rejected_message);
+                   _("%s accepted the requests but refused %s spans: %s"),
+                   self->display_url, n, data->rejected_message);
       return FALSE;
     }
   return TRUE;
@@ -776,20 +779,20 @@ char *
 ft_otlp_report_to_string (const FtOtlpReport *report)
 {
   g_autofree char *size = NULL;
-  g_autofree char *spans = NULL;
-  g_autofree char *rest = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *rate = NULL;
 
   g_return_val_if_fail (report != NULL, NULL);
 
   size = g_format_size (report->n_bytes);
-  spans = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " span exported",
-                                        "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " spans exported",
-                                        report->n_spans_total),
-                           report->n_spans, report->n_spans_total);
-  /* Translators: the rest of the export report, after "N of M spans exported" */
-  rest = g_strdup_printf (_("%u batches, %u retries, %u failures, %s sent in %.2f s"),
-                          report->n_batches, report->n_retries, report->n_failures,
-                          size, report->seconds);
-  return g_strdup_printf ("%s: %s (%.0f spans/s)", spans, rest,
-                          report->seconds > 0 ? report->n_spans / report->seconds : 0.0);
+  sent = g_strdup_printf ("%" G_GUINT64_FORMAT, report->n_spans);
+  total = g_strdup_printf ("%" G_GUINT64_FORMAT, report->n_spans_total);
+  rate = g_strdup_printf ("%.0f", report->seconds > 0 ? report->n_spans / report->seconds : 0.0);
+  /* Translators: the export report, e.g. "70 of 70 spans exported: 1 batches,
+   * 0 retries, 0 failures, 80.4 kB sent in 0.01 s (10582 spans/s)" */
+  return g_strdup_printf (_("%s of %s spans exported: %u batches, %u retries, %u failures, "
+                            "%s sent in %.2f s (%s spans/s)"),
+                          sent, total, report->n_batches, report->n_retries, report->n_failures,
+                          size, report->seconds, rate);
 }
