@@ -48,8 +48,11 @@ static const GOptionEntry main_entries[] = {
     N_("With --run: write the trace to TRACE (default: a new file in the cache folder)"), N_("TRACE") },
   { "interpreter", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("With --run: the Python to run the script with (default: the one FlowTrace was built for)"), N_("PYTHON") },
-  /* Room for "export-otlp" (headless export): its entry goes here and
-   * its handler in handle_headless_command(). */
+  /* Listed for --help only: main() hands --export-otlp to ft-export-cli.c
+   * before GTK starts. */
+  { "export-otlp", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Send TRACE to an OTLP/HTTP receiver (--endpoint URL) and quit, with no display; "
+       "--export-otlp TRACE --help lists its options"), N_("TRACE") },
   { NULL }
 };
 
