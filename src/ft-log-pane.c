@@ -33,6 +33,11 @@ struct _FtLogPane
   GtkTextView *text_view;
 
   GtkTextMark *end_mark;
+  /* Lines not yet in the buffer: a script printing fast is shown in
+   * batches, not one buffer change and scroll per line. */
+  GString     *pending;
+  FtRunStream  pending_stream;
+  guint        flush_source;
   guint        is_error : 1;
 };
 
@@ -90,6 +95,8 @@ ft_log_pane_start (FtLogPane *self,
   name = g_path_get_basename (ft_runner_get_script (runner));
   /* Translators: %s is a script's file name */
   status = g_strdup_printf (_("Running %s"), name);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_string_truncate (self->pending, 0);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
   self->is_error = FALSE;
   set_icon (self, NULL, NULL);
@@ -112,31 +119,62 @@ trim_lines (GtkTextBuffer *buffer)
   gtk_text_buffer_delete (buffer, &start, &end);
 }
 
+static const char *
+stream_tag (FtRunStream stream)
+{
+  if (stream == FT_RUN_STREAM_STDERR)
+    return "stderr";
+  if (stream == FT_RUN_STREAM_TRACER)
+    return "tracer";
+
+  return NULL;
+}
+
+static void
+flush_pending (FtLogPane *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter end;
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (self->pending->len == 0)
+    return;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert_with_tags_by_name (buffer, &end, self->pending->str, self->pending->len,
+                                            stream_tag (self->pending_stream), NULL);
+  g_string_truncate (self->pending, 0);
+  trim_lines (buffer);
+  gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  FtLogPane *self = user_data;
+
+  self->flush_source = 0;
+  flush_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* One line of output; stderr and the tracer's own lines are tinted. */
 void
 ft_log_pane_append (FtLogPane   *self,
                     FtRunStream  stream,
                     const char  *line)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter end;
-  const char *tag = NULL;
-
   g_return_if_fail (FT_IS_LOG_PANE (self));
   g_return_if_fail (line != NULL);
 
-  if (stream == FT_RUN_STREAM_STDERR)
-    tag = "stderr";
-  else if (stream == FT_RUN_STREAM_TRACER)
-    tag = "tracer";
+  if (self->pending->len > 0 && stream != self->pending_stream)
+    flush_pending (self);
 
-  buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert_with_tags_by_name (buffer, &end, line, -1, tag, NULL);
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert (buffer, &end, "\n", 1);
-  trim_lines (buffer);
-  gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
+  self->pending_stream = stream;
+  g_string_append (self->pending, line);
+  g_string_append_c (self->pending, '\n');
+  if (self->flush_source == 0)
+    self->flush_source = g_timeout_add (50, flush_cb, self);
 }
 
 void
@@ -181,6 +219,7 @@ ft_log_pane_finish (FtLogPane    *self,
   g_return_if_fail (FT_IS_LOG_PANE (self));
   g_return_if_fail (FT_IS_RUNNER (runner));
 
+  flush_pending (self);
   set_running (self, FALSE);
   if (error != NULL)
     {
@@ -214,6 +253,7 @@ ft_log_pane_dup_text (FtLogPane *self)
 
   g_return_val_if_fail (FT_IS_LOG_PANE (self), NULL);
 
+  flush_pending (self);
   buffer = gtk_text_view_get_buffer (self->text_view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -246,6 +286,11 @@ ft_log_pane_is_error (FtLogPane *self)
 static void
 ft_log_pane_dispose (GObject *object)
 {
+  FtLogPane *self = FT_LOG_PANE (object);
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (self->pending != NULL)
+    g_string_free (g_steal_pointer (&self->pending), TRUE);
   gtk_widget_dispose_template (GTK_WIDGET (object), FT_TYPE_LOG_PANE);
 
   G_OBJECT_CLASS (ft_log_pane_parent_class)->dispose (object);
@@ -278,6 +323,7 @@ ft_log_pane_init (FtLogPane *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->pending = g_string_new (NULL);
   buffer = gtk_text_view_get_buffer (self->text_view);
   gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#e66100", NULL);
   gtk_text_buffer_create_tag (buffer, "tracer", "foreground", "#62a0ea", "style", PANGO_STYLE_ITALIC, NULL);
