@@ -32,6 +32,7 @@ typedef struct
   gboolean    trace_per_call;
   int         batch_spans;
   int         retries;
+  char       *cacert;
   gboolean    quiet;
 } CliOptions;
 
@@ -67,6 +68,7 @@ cli_options_clear (CliOptions *o)
   g_clear_pointer (&o->service, g_free);
   g_clear_pointer (&o->headers, g_strfreev);
   g_clear_pointer (&o->encoding, g_free);
+  g_clear_pointer (&o->cacert, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
@@ -108,6 +110,8 @@ parse_options (CliOptions  *o,
       N_("Spans per request (default: 2048)"), N_("N") },
     { "retries", 0, 0, G_OPTION_ARG_INT, &o->retries,
       N_("Times a request is sent again after a connection error or 429/502/503/504 (default: 5)"), N_("N") },
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &o->cacert,
+      N_("Trust the certificate authorities in FILE (PEM) instead of the system's, for https"), N_("FILE") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Print only errors"), NULL },
     { NULL }
   };
@@ -190,6 +194,8 @@ make_exporter (CliOptions  *o,
     ft_otlp_exporter_set_batch_limits (exporter, o->batch_spans, 4 << 20);
   if (o->retries >= 0)
     ft_otlp_exporter_set_retry (exporter, o->retries, 500, 30000);
+  if (o->cacert != NULL && !ft_otlp_exporter_set_ca_file (exporter, o->cacert, error))
+    return NULL;
 
   return g_steal_pointer (&exporter);
 }

@@ -42,6 +42,7 @@ struct _FtOtlpExporter
   guint          max_retries;
   guint          initial_backoff_ms;
   guint          max_backoff_ms;
+  GTlsDatabase  *tls_database;
 };
 
 G_DEFINE_FINAL_TYPE (FtOtlpExporter, ft_otlp_exporter, G_TYPE_OBJECT)
@@ -57,6 +58,7 @@ ft_otlp_exporter_finalize (GObject *object)
   g_clear_pointer (&self->display_url, g_free);
   g_clear_pointer (&self->header_names, g_ptr_array_unref);
   g_clear_pointer (&self->header_values, g_ptr_array_unref);
+  g_clear_object (&self->tls_database);
   ft_otlp_options_clear (&self->options);
 
   G_OBJECT_CLASS (ft_otlp_exporter_parent_class)->finalize (object);
@@ -201,6 +203,28 @@ ft_otlp_exporter_set_retry (FtOtlpExporter *self,
   self->max_retries = max_retries;
   self->initial_backoff_ms = initial_backoff_ms;
   self->max_backoff_ms = MAX (max_backoff_ms, initial_backoff_ms);
+}
+
+gboolean
+ft_otlp_exporter_set_ca_file (FtOtlpExporter  *self,
+                              const char      *path,
+                              GError         **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (FT_IS_OTLP_EXPORTER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  database = g_tls_file_database_new (path, &local_error);
+  if (database == NULL)
+    {
+      g_set_error (error, FT_OTLP_ERROR, FT_OTLP_ERROR_BAD_CA_FILE,
+                   _("Could not read the certificate authorities in “%s”: %s"), path, local_error->message);
+      return FALSE;
+    }
+  g_set_object (&self->tls_database, database);
+  return TRUE;
 }
 
 const char *
@@ -498,9 +522,18 @@ send_once (FtOtlpExporter *self,
   response = soup_session_send_and_read (session, msg, cancellable, &local_error);
   if (response == NULL)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || local_error->domain == G_TLS_ERROR)
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
+          return SEND_FAIL;
+        }
+      /* A certificate does not get better by trying again. */
+      if (local_error->domain == G_TLS_ERROR)
+        {
+          g_set_error (error, FT_OTLP_ERROR, FT_OTLP_ERROR_UNREACHABLE,
+                       _("Could not open a secure connection to %s: %s (a receiver with a private "
+                         "certificate authority needs its certificate: --cacert FILE)"),
+                       self->display_url, local_error->message);
           return SEND_FAIL;
         }
       g_set_error (error, FT_OTLP_ERROR, FT_OTLP_ERROR_UNREACHABLE,
@@ -650,6 +683,8 @@ run_export (FtOtlpExporter *self,
 
   data->report.n_spans_total = ft_otlp_encoder_get_n_spans (encoder);
   report_progress (task, data);
+  if (self->tls_database != NULL)
+    soup_session_set_tls_database (session, self->tls_database);
 
   for (guint i = 0; i < PIPELINE_DEPTH; i++)
     g_async_queue_push (pipe.credits, GINT_TO_POINTER (1));

@@ -18,6 +18,7 @@ typedef enum
   FT_OTLP_ERROR_REJECTED,      /* 4xx (other than 429), or spans rejected in a partial success */
   FT_OTLP_ERROR_SERVER,        /* a 5xx that is not worth retrying */
   FT_OTLP_ERROR_UNREACHABLE,   /* retries used up: connection errors or 429/502/503/504 */
+  FT_OTLP_ERROR_BAD_CA_FILE,
 } FtOtlpError;
 
 typedef struct
@@ -63,6 +64,11 @@ void            ft_otlp_exporter_set_retry        (FtOtlpExporter      *self,
                                                    guint                max_retries,
                                                    guint                initial_backoff_ms,
                                                    guint                max_backoff_ms);
+/* Trust the certificate authorities in @path (PEM) instead of the
+ * system's, for a receiver with a private CA or a self-signed certificate. */
+gboolean        ft_otlp_exporter_set_ca_file      (FtOtlpExporter      *self,
+                                                   const char          *path,
+                                                   GError             **error);
 /* The endpoint without password or query: safe to show. */
 const char     *ft_otlp_exporter_get_display_url  (FtOtlpExporter      *self);
 

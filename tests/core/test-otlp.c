@@ -509,25 +509,33 @@ handler_cb (SoupServer        *server,
 }
 
 static Receiver *
-receiver_new (void)
+receiver_new_tls (GTlsCertificate *certificate)
 {
   Receiver *r = g_new0 (Receiver, 1);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSList) uris = NULL;
 
-  r->server = soup_server_new (NULL, NULL);
+  r->server = soup_server_new ("tls-certificate", certificate, NULL);
   soup_server_add_handler (r->server, "/v1/traces", handler_cb, r, NULL);
-  soup_server_listen_local (r->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (r->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY
+                                          | (certificate ? SOUP_SERVER_LISTEN_HTTPS : 0), &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (r->server);
   g_assert_nonnull (uris);
-  r->url = g_strdup_printf ("http://127.0.0.1:%d/v1/traces", g_uri_get_port (uris->data));
+  r->url = g_strdup_printf ("%s://127.0.0.1:%d/v1/traces", certificate ? "https" : "http",
+                            g_uri_get_port (uris->data));
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
   r->spans = g_ptr_array_new_with_free_func ((GDestroyNotify) span_free);
   r->resource = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   r->request_times = g_ptr_array_new_with_free_func (g_free);
   r->loop = g_main_loop_new (NULL, FALSE);
   return r;
+}
+
+static Receiver *
+receiver_new (void)
+{
+  return receiver_new_tls (NULL);
 }
 
 static void
@@ -1180,6 +1188,63 @@ test_trace_per_call (void)
   g_assert_cmpstr (g_hash_table_lookup (r->resource, "service.name"), ==, "conc");
 }
 
+/* https with a self-signed certificate: refused at once against the
+ * system's authorities, accepted with it as --cacert. */
+static void
+test_https (void)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *cert = g_build_filename (tmp_dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (tmp_dir, "key.pem", NULL);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(FtTrace) trace = load_data_trace ("complex-app.json");
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed: it makes the test's self-signed certificate");
+      return;
+    }
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                           "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(Receiver) r = receiver_new_tls (certificate);
+    g_autoptr(FtOtlpExporter) exporter = new_exporter (r, FT_OTLP_ENCODING_PROTOBUF, FALSE);
+
+    run_export (r, exporter, trace);
+    g_assert_false (r->ok);
+    g_assert_error (r->error, FT_OTLP_ERROR, FT_OTLP_ERROR_UNREACHABLE);
+    g_assert_nonnull (strstr (r->error->message, "--cacert"));
+    g_assert_cmpuint (r->report.n_retries, ==, 0);   /* a certificate does not get better */
+    g_assert_cmpuint (r->n_requests, ==, 0);
+  }
+  {
+    g_autoptr(Receiver) r = receiver_new_tls (certificate);
+    g_autoptr(FtOtlpExporter) exporter = new_exporter (r, FT_OTLP_ENCODING_PROTOBUF, FALSE);
+
+    g_assert_true (g_str_has_prefix (r->url, "https://"));
+    ft_otlp_exporter_set_ca_file (exporter, cert, &error);
+    g_assert_no_error (error);
+    run_export (r, exporter, trace);
+    g_assert_no_error (r->error);
+    check_mapping (trace, r->spans);
+  }
+  g_remove (cert);
+  g_remove (key);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1205,6 +1270,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/otlp/synthesised-times", test_synthesised_times);
   g_test_add_func ("/flowtrace/otlp/filters", test_filters);
   g_test_add_func ("/flowtrace/otlp/trace-per-call", test_trace_per_call);
+  g_test_add_func ("/flowtrace/otlp/https", test_https);
 
   status = g_test_run ();
   {
