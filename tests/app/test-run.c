@@ -181,6 +181,13 @@ test_dialog_success_with_arguments (void)
     g_assert_cmpstr (second, !=, first_trace);
   }
 
+  /* The dialog opens again with what was run. */
+  dialog = open_dialog (window);
+  g_assert_cmpstr (gtk_editable_get_text (ft_run_dialog_get_script_entry (dialog)), ==, script);
+  g_assert_cmpstr (gtk_editable_get_text (ft_run_dialog_get_arguments_entry (dialog)), ==,
+                   "--customer \"ana 'la' maria\" --tier gold --coffee 3");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
