@@ -422,6 +422,144 @@ test_cancel (void)
   g_free (outcome.message);
 }
 
+/* flowtrace-gtk --export-otlp, run as a user would, with no display. */
+
+typedef struct
+{
+  gboolean  done;
+  int       status;
+  char     *out;
+  char     *err;
+} CliRun;
+
+static void
+on_cli_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CliRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (G_SUBPROCESS (object))
+                ? g_subprocess_get_exit_status (G_SUBPROCESS (object)) : -1;
+  run->done = TRUE;
+}
+
+/* Runs flowtrace-gtk with @args while this process's receiver answers. */
+static CliRun
+run_cli (const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  CliRun run = { 0 };
+
+  g_assert_nonnull (g_getenv ("FLOWTRACE_GTK"));
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FLOWTRACE_GTK"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_cli_done_cb, &run);
+  wait_until (&run.done);
+  return run;
+}
+
+static void
+cli_run_clear (CliRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+static void
+test_cli_success (void)
+{
+  g_autoptr(Receiver) r = receiver_new (200);
+  g_autofree char *path = ft_test_write_file ("cli.json", ft_test_sample_trace, -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(FtTrace) trace = ft_trace_load (file, NULL, NULL, NULL, NULL);
+  g_autofree char *expected = NULL;
+  const char *args[] = { "--export-otlp", path, "--endpoint", r->url, "--encoding", "json",
+                         "--header", "X-Tenant=acme", "--header", "Authorization=Bearer cli-secret", NULL };
+  CliRun run = run_cli (args);
+
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (r->n_spans, ==, ft_trace_get_n_nodes (trace));
+  g_assert_cmpstr (r->tenant, ==, "acme");
+  g_assert_cmpstr (r->authorization, ==, "Bearer cli-secret");
+  expected = g_strdup_printf ("%u of %u spans exported: 1 batches, 0 retries, 0 failures",
+                              ft_trace_get_n_nodes (trace), ft_trace_get_n_nodes (trace));
+  g_assert_nonnull (strstr (run.out, expected));
+  g_assert_null (strstr (run.out, "cli-secret"));
+  g_assert_null (strstr (run.err, "cli-secret"));
+  cli_run_clear (&run);
+}
+
+static void
+test_cli_failures (void)
+{
+  g_autoptr(Receiver) r = receiver_new (400);
+  g_autofree char *path = ft_test_write_file ("cli.json", ft_test_sample_trace, -1);
+  g_autofree char *closed_url = NULL;
+  CliRun run;
+
+  {
+    const char *args[] = { "--export-otlp", path, "--endpoint", r->url, "--header", "X-Key=hidden-1", NULL };
+
+    run = run_cli (args);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "HTTP 400: tenant unknown"));
+    g_assert_null (strstr (run.err, "hidden-1"));
+    g_assert_cmpuint (r->n_requests, ==, 1);
+    cli_run_clear (&run);
+  }
+  {
+    const char *args[] = { "--export-otlp", path, "--endpoint", "localhost:4318", NULL };
+
+    run = run_cli (args);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "“localhost:4318” is not an OTLP/HTTP endpoint"));
+    cli_run_clear (&run);
+  }
+  {
+    const char *args[] = { "--export-otlp", "/nonexistent/trace.json", "--endpoint", r->url, NULL };
+
+    run = run_cli (args);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "could not read the trace “/nonexistent/trace.json”"));
+    cli_run_clear (&run);
+  }
+  {
+    const char *args[] = { "--export-otlp", path, NULL };
+
+    run = run_cli (args);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "--export-otlp needs --endpoint URL"));
+    cli_run_clear (&run);
+  }
+  {
+    const char *args[] = { "--export-otlp", path, "--endpoint", NULL, "--retries", "1", NULL };
+
+    /* Nothing listens on the receiver's port once it is closed. */
+    closed_url = g_strdup (r->url);
+    soup_server_disconnect (r->server);
+    args[3] = closed_url;
+    run = run_cli (args);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "Gave up after 1 retry: Could not reach http://127.0.0.1:"));
+    g_assert_nonnull (strstr (run.err, "0 of "));
+    cli_run_clear (&run);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,6 +571,8 @@ main (int   argc,
   g_test_add_func ("/flowtrace/export-dialog/rejected", test_rejected_keeps_dialog);
   g_test_add_func ("/flowtrace/export-dialog/bad-url", test_bad_url);
   g_test_add_func ("/flowtrace/export-dialog/cancel", test_cancel);
+  g_test_add_func ("/flowtrace/export-cli/no-display", test_cli_success);
+  g_test_add_func ("/flowtrace/export-cli/failures", test_cli_failures);
 
   return g_test_run ();
 }
