@@ -492,7 +492,6 @@ handler_cb (SoupServer        *server,
       g_free (answer);
       return;
     }
-  g_clear_pointer (&answer, g_free);
 
   raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   body = g_strcmp0 (r->content_encoding, "gzip") == 0 ? gunzip (raw) : g_bytes_ref (raw);
@@ -505,7 +504,18 @@ handler_cb (SoupServer        *server,
     }
   r->n_accepted++;
   soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+  if (answer != NULL && answer->body != NULL)
+    soup_server_message_set_response (msg, answer->content_type, SOUP_MEMORY_COPY,
+                                      answer->body, strlen (answer->body));
+  else
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+  if (answer != NULL)
+    {
+      g_free (answer->retry_after);
+      g_free (answer->content_type);
+      g_free (answer->body);
+      g_free (answer);
+    }
 }
 
 static Receiver *
@@ -979,6 +989,29 @@ test_fail_fast_protobuf_status (void)
   g_assert_nonnull (strstr (r->error->message, "401: no tenant"));
 }
 
+/* A 200 with a partial success still loses spans: the export says so. */
+static void
+test_partial_success (gconstpointer data)
+{
+  FtOtlpEncoding encoding = GPOINTER_TO_INT (data);
+  g_autoptr(Receiver) r = receiver_new ();
+  g_autoptr(FtTrace) trace = load_data_trace ("complex-app.json");
+  g_autoptr(FtOtlpExporter) exporter = new_exporter (r, encoding, FALSE);
+
+  if (encoding == FT_OTLP_ENCODING_JSON)
+    receiver_script (r, 200, NULL, "application/json",
+                     "{\"partialSuccess\":{\"rejectedSpans\":\"3\",\"errorMessage\":\"spans too old\"}}");
+  else
+    /* ExportTraceServiceResponse { partial_success { rejected_spans: 3, error_message: "spans too old" } } */
+    receiver_script (r, 200, NULL, "application/x-protobuf", "\x0a\x11\x08\x03\x12\x0dspans too old");
+  run_export (r, exporter, trace);
+
+  g_assert_false (r->ok);
+  g_assert_error (r->error, FT_OTLP_ERROR, FT_OTLP_ERROR_REJECTED);
+  g_assert_nonnull (strstr (r->error->message, "refused 3 spans: spans too old"));
+  g_assert_cmpuint (r->report.n_rejected, ==, 3);
+}
+
 static void
 test_unreachable (void)
 {
@@ -1095,6 +1128,44 @@ test_synthesised_times (void)
   g_assert_cmpstr (g_hash_table_lookup (total->event_attrs, "exception.type"), ==, "KeyError");
   g_assert_cmpstr (g_hash_table_lookup (r->resource, "service.name"), ==, "original");
   check_mapping (trace, r->spans);
+}
+
+/* start_ns and 3-decimal durations can put a child a little outside its
+ * parent; Jaeger expects it inside, so it is clamped. */
+static const char rounded_trace[] =
+  "[{\"id\":0,\"callable\":\"r.py\",\"module\":\"__main__\",\"called\":\"r.py\",\"caller\":null,"
+  "\"instance_id\":null,\"flowtrace\":{\"version\":2,\"started_unix_ns\":1700000000000000000,\"complete\":true},"
+  "\"start_ns\":0,\"inputs\":{},\"calls\":["
+  "{\"id\":1,\"callable\":\"outer\",\"module\":\"m\",\"called\":\"outer\",\"caller\":null,\"instance_id\":null,"
+  "\"start_ns\":1000,\"inputs\":{},\"calls\":["
+  "{\"id\":2,\"callable\":\"early\",\"module\":\"m\",\"called\":\"early\",\"caller\":null,\"instance_id\":null,"
+  "\"start_ns\":500,\"inputs\":{},\"calls\":[],\"output\":null,\"error\":null,\"duration_ms\":0.0002},"
+  "{\"id\":3,\"callable\":\"late\",\"module\":\"m\",\"called\":\"late\",\"caller\":null,\"instance_id\":null,"
+  "\"start_ns\":1500,\"inputs\":{},\"calls\":[],\"output\":null,\"error\":null,\"duration_ms\":0.001}"
+  "],\"output\":null,\"error\":null,\"duration_ms\":0.001}"
+  "],\"output\":null,\"error\":null,\"duration_ms\":0.01}]";
+
+static void
+test_clamped_times (void)
+{
+  g_autoptr(Receiver) r = receiver_new ();
+  g_autoptr(FtTrace) trace = load_text_trace ("rounded.json", rounded_trace);
+  g_autoptr(FtOtlpExporter) exporter = new_exporter (r, FT_OTLP_ENCODING_PROTOBUF, FALSE);
+  const guint64 base = G_GUINT64_CONSTANT (1700000000000000000);
+  Span *outer, *early, *late;
+
+  run_export (r, exporter, trace);
+  g_assert_no_error (r->error);
+  outer = find_span (r->spans, "m::outer");
+  early = find_span (r->spans, "m::early");
+  late = find_span (r->spans, "m::late");
+  g_assert_cmpuint (find_span (r->spans, "__main__::r.py")->start, ==, base);
+  g_assert_cmpuint (outer->start, ==, base + 1000);
+  g_assert_cmpuint (outer->end, ==, base + 2000);
+  g_assert_cmpuint (early->start, ==, base + 1000);   /* moved to its parent's start */
+  g_assert_cmpuint (early->end, ==, base + 1000);     /* 500 + 200 ns, then clamped */
+  g_assert_cmpuint (late->start, ==, base + 1500);
+  g_assert_cmpuint (late->end, ==, base + 2000);      /* 2500 cut at its parent's end */
 }
 
 static void
@@ -1265,9 +1336,12 @@ main (int   argc,
   g_test_add_data_func ("/flowtrace/otlp/fail-fast/400-json", GINT_TO_POINTER (FT_OTLP_ENCODING_JSON), test_fail_fast);
   g_test_add_data_func ("/flowtrace/otlp/fail-fast/400-protobuf", GINT_TO_POINTER (FT_OTLP_ENCODING_PROTOBUF), test_fail_fast);
   g_test_add_func ("/flowtrace/otlp/fail-fast/401-status", test_fail_fast_protobuf_status);
+  g_test_add_data_func ("/flowtrace/otlp/partial-success/json", GINT_TO_POINTER (FT_OTLP_ENCODING_JSON), test_partial_success);
+  g_test_add_data_func ("/flowtrace/otlp/partial-success/protobuf", GINT_TO_POINTER (FT_OTLP_ENCODING_PROTOBUF), test_partial_success);
   g_test_add_func ("/flowtrace/otlp/unreachable", test_unreachable);
   g_test_add_func ("/flowtrace/otlp/bad-input", test_bad_input);
   g_test_add_func ("/flowtrace/otlp/synthesised-times", test_synthesised_times);
+  g_test_add_func ("/flowtrace/otlp/clamped-times", test_clamped_times);
   g_test_add_func ("/flowtrace/otlp/filters", test_filters);
   g_test_add_func ("/flowtrace/otlp/trace-per-call", test_trace_per_call);
   g_test_add_func ("/flowtrace/otlp/https", test_https);
@@ -1275,8 +1349,10 @@ main (int   argc,
   status = g_test_run ();
   {
     g_autofree char *original = g_build_filename (tmp_dir, "original.json", NULL);
+    g_autofree char *rounded = g_build_filename (tmp_dir, "rounded.json", NULL);
 
     g_remove (original);
+    g_remove (rounded);
     g_rmdir (tmp_dir);
   }
   return status;
