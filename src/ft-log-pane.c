@@ -31,13 +31,14 @@ struct _FtLogPane
   GtkWidget   *cancel_button;
   GtkWidget   *rerun_button;
   GtkTextView *text_view;
+  GtkScrolledWindow *scroller;
 
-  GtkTextMark *end_mark;
   /* Lines not yet in the buffer: a script printing fast is shown in
    * batches, not one buffer change and scroll per line. */
   GString     *pending;
   FtRunStream  pending_stream;
   guint        flush_source;
+  guint        follow : 1;
   guint        is_error : 1;
 };
 
@@ -97,6 +98,7 @@ ft_log_pane_start (FtLogPane *self,
   status = g_strdup_printf (_("Running %s"), name);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_string_truncate (self->pending, 0);
+  self->follow = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
   self->is_error = FALSE;
   set_icon (self, NULL, NULL);
@@ -130,6 +132,33 @@ stream_tag (FtRunStream stream)
   return NULL;
 }
 
+/* Like a terminal: the view keeps to the end as lines come (and old
+ * ones go, which moves the text under it) until the user scrolls up;
+ * scrolling back down to the end follows again. */
+static void
+keep_to_end (FtLogPane     *self,
+             GtkAdjustment *adjustment)
+{
+  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (!self->follow && gtk_adjustment_get_value (adjustment) >= bottom - 2.0)
+    self->follow = TRUE;
+  if (self->follow && gtk_adjustment_get_value (adjustment) < bottom)
+    gtk_adjustment_set_value (adjustment, bottom);
+}
+
+static gboolean
+on_scroll_cb (FtLogPane                *self,
+              double                    dx,
+              double                    dy,
+              GtkEventControllerScroll *controller)
+{
+  if (dy < 0)
+    self->follow = FALSE;
+
+  return FALSE;
+}
+
 static void
 flush_pending (FtLogPane *self)
 {
@@ -145,7 +174,6 @@ flush_pending (FtLogPane *self)
                                             stream_tag (self->pending_stream), NULL);
   g_string_truncate (self->pending, 0);
   trim_lines (buffer);
-  gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
 }
 
 static gboolean
@@ -313,22 +341,30 @@ ft_log_pane_class_init (FtLogPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FtLogPane, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FtLogPane, rerun_button);
   gtk_widget_class_bind_template_child (widget_class, FtLogPane, text_view);
+  gtk_widget_class_bind_template_child (widget_class, FtLogPane, scroller);
 }
 
 static void
 ft_log_pane_init (FtLogPane *self)
 {
   GtkTextBuffer *buffer;
-  GtkTextIter end;
+  GtkEventController *scroll;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->pending = g_string_new (NULL);
+  self->follow = TRUE;
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (keep_to_end), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (keep_to_end), self, G_CONNECT_SWAPPED);
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
   buffer = gtk_text_view_get_buffer (self->text_view);
   gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#e66100", NULL);
   gtk_text_buffer_create_tag (buffer, "tracer", "foreground", "#62a0ea", "style", PANGO_STYLE_ITALIC, NULL);
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  self->end_mark = gtk_text_buffer_create_mark (buffer, NULL, &end, FALSE);
   set_running (self, FALSE);
 }
 
