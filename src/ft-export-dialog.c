@@ -29,6 +29,10 @@ struct _FtExportDialog
   AdwPasswordEntryRow  *headers_row;
   AdwComboRow          *encoding_row;
   GtkSwitch            *gzip_switch;
+  GtkSpinButton        *min_duration_spin;
+  GtkSpinButton        *max_depth_spin;
+  GtkSwitch            *trace_per_call_switch;
+  GtkWidget            *filters_group;
   GtkProgressBar       *progress_bar;
   GtkLabel             *status_label;
   GtkButton            *export_button;
@@ -60,6 +64,7 @@ set_busy (FtExportDialog *self,
           gboolean        busy)
 {
   gtk_widget_set_sensitive (self->fields_group, !busy);
+  gtk_widget_set_sensitive (self->filters_group, !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), busy);
   if (busy)
@@ -183,6 +188,9 @@ ft_export_dialog_start (FtExportDialog *self)
   options.encoding = adw_combo_row_get_selected (self->encoding_row) == 1
                      ? FT_OTLP_ENCODING_JSON : FT_OTLP_ENCODING_PROTOBUF;
   options.gzip = gtk_switch_get_active (self->gzip_switch);
+  options.min_duration_ms = gtk_spin_button_get_value (self->min_duration_spin);
+  options.max_depth = gtk_spin_button_get_value_as_int (self->max_depth_spin);
+  options.trace_per_call = gtk_switch_get_active (self->trace_per_call_switch);
 
   exporter = ft_otlp_exporter_new (gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row)), &options, &error);
   if (exporter == NULL || !add_headers (self, exporter, &error))
@@ -280,6 +288,10 @@ ft_export_dialog_class_init (FtExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FtExportDialog, export_button);
   gtk_widget_class_bind_template_child (widget_class, FtExportDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FtExportDialog, fields_group);
+  gtk_widget_class_bind_template_child (widget_class, FtExportDialog, min_duration_spin);
+  gtk_widget_class_bind_template_child (widget_class, FtExportDialog, max_depth_spin);
+  gtk_widget_class_bind_template_child (widget_class, FtExportDialog, trace_per_call_switch);
+  gtk_widget_class_bind_template_child (widget_class, FtExportDialog, filters_group);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -291,6 +291,25 @@ settings_hold (GSettings  *settings,
   return FALSE;
 }
 
+/* Calls with no calling call: the spans of a depth-1, per-call export. */
+static guint
+count_top_level_calls (FtTrace *trace)
+{
+  guint n = 0;
+
+  for (FtNodeId node = 0; node < ft_trace_get_n_nodes (trace); node++)
+    {
+      FtNodeId parent = ft_trace_get_parent (trace, node);
+      FtNodeKind kind = ft_trace_get_kind (trace, node);
+
+      if (parent != FT_NODE_NONE && kind != FT_NODE_KIND_THREAD && kind != FT_NODE_KIND_PROCESS
+          && (ft_trace_get_parent (trace, parent) == FT_NODE_NONE
+              || ft_trace_get_kind (trace, parent) == FT_NODE_KIND_THREAD))
+        n++;
+    }
+  return n;
+}
+
 static void
 test_export_succeeds (void)
 {
@@ -329,6 +348,22 @@ test_export_succeeds (void)
   g_assert_true (g_settings_get_boolean (settings, "otlp-gzip"));
   g_assert_false (settings_hold (settings, "sekret"));
   g_assert_false (settings_hold (settings, "acme"));
+
+  /* The filters reach the export: top-level calls only, a trace each. */
+  dialog = open_dialog (window);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  outcome.done = FALSE;
+  r->n_spans = 0;
+  g_signal_connect (dialog, "finished", G_CALLBACK (on_finished_cb), &outcome);
+  gtk_spin_button_set_value (child (dialog, "max_depth_spin"), 1);
+  gtk_switch_set_active (child (dialog, "trace_per_call_switch"), TRUE);
+  click (dialog, "export_button");
+  wait_until (&outcome.done);
+  g_assert_true (outcome.ok);
+  g_assert_cmpuint (r->n_spans, ==, count_top_level_calls (ft_window_get_trace (window)));
+  g_assert_cmpuint (r->n_spans, <, n_nodes - 2);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_null (dialog);
 
   dialog = open_dialog (window);
   g_assert_cmpstr (gtk_editable_get_text (child (dialog, "endpoint_row")), ==, r->url);
