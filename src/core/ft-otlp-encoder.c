@@ -592,8 +592,11 @@ pb_kv_double (GString    *out,
               const char *key,
               double      value)
 {
+  guint64 bits;
+
+  memcpy (&bits, &value, sizeof bits);   /* IEEE 754, little-endian on the wire */
   pb_kv_head (out, field, key, 9);
-  put_fixed64 (out, 4, *(guint64 *) &value);
+  put_fixed64 (out, 4, bits);
 }
 
 /* JSON writer --------------------------------------------------------------- */
@@ -844,6 +847,7 @@ write_json_span (FtOtlpEncoder *self,
 {
   const char *error = ft_trace_get_error (self->trace, f->node);
   g_autofree char *name = span_name (self, f->node);
+  g_autofree char *owned = NULL;
   Attrs a = { out, 0, TRUE, TRUE };
 
   g_string_append (out, "{\"traceId\":");
@@ -855,8 +859,6 @@ write_json_span (FtOtlpEncoder *self,
       g_string_append (out, ",\"parentSpanId\":");
       json_id (out, f->parent_span);
     }
-  g_autofree char *owned = NULL;
-
   g_string_append (out, ",\"name\":\"");
   g_string_append (out, clean_string (self, name, FALSE, &owned));
   g_string_append_printf (out, "\",\"kind\":1,\"startTimeUnixNano\":\"%" G_GUINT64_FORMAT
