@@ -16,7 +16,8 @@ import tempfile
 import threading
 import unittest
 
-from ftsupport import SAMPLES, check_setup, env_for, load_trace, run_flowtrace, run_plain
+from ftsupport import (LAUNCHER, SAMPLES, check_setup, env_for, load_trace, run_flowtrace,
+                       run_plain)
 
 FLOWTRACE_GTK = os.environ.get("FLOWTRACE_GTK", "")
 
@@ -142,6 +143,22 @@ class ExportTest(unittest.TestCase):
         self.assertNotIn("hunter2", stderr)
         self.assertEqual(len(r.requests), 1)          # a 400 is not retried
         self.assertGreater(count_nodes(load_trace(out)[0]), 3)
+
+    def test_launcher_finds_flowtrace_gtk_beside_it(self):
+        if not LAUNCHER:
+            self.skipTest("no build-tree flowtrace launcher for this interpreter")
+        r = self.receiver()
+        out = os.path.join(self.tmp.name, "trace.json")
+        env = env_for(with_pkg=False)
+        env.pop("FLOWTRACE_GTK", None)
+        env["PATH"] = "/usr/bin:/bin"          # not found on PATH either
+        res = run_flowtrace(["-s", os.path.join(SAMPLES, "basic", "basic_sample.py"), "-o", out,
+                             "--export-otlp-endpoint", r.url, "--export-otlp-encoding", "json"],
+                            env=env, launcher=True)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        spans, service = spans_of(r.requests)
+        self.assertEqual(len(spans), count_nodes(load_trace(out)[0]))
+        self.assertEqual(service, "trace")
 
     def test_header_without_value_is_refused_before_the_run(self):
         script = os.path.join(SAMPLES, "basic", "basic_sample.py")
