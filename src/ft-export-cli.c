@@ -219,6 +219,9 @@ export_trace (CliOptions     *o,
       return 1;
     }
 
+  if (ft_trace_is_salvaged (trace) && !o->quiet)
+    g_printerr ("[FlowTrace] %s\n", ft_trace_get_salvage_message (trace));
+
   run.loop = g_main_loop_new (NULL, FALSE);
   run.show_progress = !o->quiet && isatty (STDERR_FILENO);
   ft_otlp_exporter_export_async (exporter, trace, NULL, progress_cb, &run, NULL, on_exported_cb, &run);

@@ -44,6 +44,7 @@ struct _FtExportDialog
   GSettings            *settings;
   GCancellable         *cancellable;
   char                 *stem;
+  gboolean              closed;
 };
 
 G_DEFINE_FINAL_TYPE (FtExportDialog, ft_export_dialog, ADW_TYPE_WINDOW)
@@ -132,8 +133,18 @@ on_exported_cb (GObject      *object,
 
   ok = ft_otlp_exporter_export_finish (FT_OTLP_EXPORTER (object), result, &report, &error);
   g_clear_object (&self->cancellable);
-  set_busy (self, FALSE);
   summary = ft_otlp_report_to_string (&report);
+
+  /* Closed while exporting: only the window hears how it ended. */
+  if (self->closed)
+    {
+      text = g_strdup_printf (ok ? _("Exported to OTLP: %s") : _("Export canceled: %s"), summary);
+      toast (self, text);
+      g_signal_emit (self, signals[FINISHED], 0, ok, text);
+      return;
+    }
+
+  set_busy (self, FALSE);
 
   if (ok)
     {
@@ -141,6 +152,7 @@ on_exported_cb (GObject      *object,
       text = g_strdup_printf (_("Exported to OTLP: %s"), summary);
       toast (self, text);
       g_signal_emit (self, signals[FINISHED], 0, TRUE, text);
+      self->closed = TRUE;
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
@@ -239,6 +251,7 @@ ft_export_dialog_close_request (GtkWindow *window)
 {
   FtExportDialog *self = FT_EXPORT_DIALOG (window);
 
+  self->closed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 

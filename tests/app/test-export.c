@@ -457,6 +457,34 @@ test_cancel (void)
   g_free (outcome.message);
 }
 
+/* Closing the dialog mid-export cancels it; the window still hears. */
+static void
+test_close_while_exporting (void)
+{
+  g_autoptr(Receiver) r = receiver_new (200);
+  FtWindow *window = open_sample ();
+  FtExportDialog *dialog = open_dialog (window);
+  Outcome outcome = { 0 };
+  guint guard;
+
+  r->pause = TRUE;
+  g_signal_connect (dialog, "finished", G_CALLBACK (on_finished_cb), &outcome);
+  gtk_editable_set_text (child (dialog, "endpoint_row"), r->url);
+  click (dialog, "export_button");
+  guard = g_timeout_add_seconds (60, guard_cb, NULL);
+  while (r->held == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (guard);
+
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_until (&outcome.done);
+  g_assert_false (outcome.ok);
+  g_assert_nonnull (strstr (outcome.message, "canceled"));
+  g_assert_null (find_dialog ());
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_free (outcome.message);
+}
+
 /* flowtrace-gtk --export-otlp, run as a user would, with no display. */
 
 typedef struct
@@ -606,6 +634,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/export-dialog/rejected", test_rejected_keeps_dialog);
   g_test_add_func ("/flowtrace/export-dialog/bad-url", test_bad_url);
   g_test_add_func ("/flowtrace/export-dialog/cancel", test_cancel);
+  g_test_add_func ("/flowtrace/export-dialog/close-while-exporting", test_close_while_exporting);
   g_test_add_func ("/flowtrace/export-cli/no-display", test_cli_success);
   g_test_add_func ("/flowtrace/export-cli/failures", test_cli_failures);
 
