@@ -53,6 +53,10 @@ static const GOptionEntry main_entries[] = {
   { "export-otlp", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Send TRACE to an OTLP/HTTP receiver (--endpoint URL) and quit, with no display; "
        "--export-otlp TRACE --help lists its options"), N_("TRACE") },
+  /* Listed for --help only: main() hands it to ft-filter-cli.c. */
+  { "export-filtered", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write the calls of a trace that match --filter (module=GLOB, class=NAME, min-ms=N, max-ms=N, "
+       "errors…) to OUT and quit, with no display; --export-filtered OUT --help lists its options"), N_("OUT") },
   { NULL }
 };
 

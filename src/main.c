@@ -11,6 +11,7 @@
 
 #include "ft-application.h"
 #include "ft-export-cli.h"
+#include "ft-filter-cli.h"
 
 /* Installed to a prefix that is not on XDG_DATA_DIRS (say ~/.local or
  * /opt/flowtrace), the app still finds its own GSettings schema and icons.
@@ -45,6 +46,8 @@ main (int   argc,
   /* Headless export: no display needed, so before GTK starts. */
   if (ft_export_cli_wanted (argc, argv))
     return ft_export_cli_run (argc, argv);
+  if (ft_filter_cli_wanted (argc, argv))
+    return ft_filter_cli_run (argc, argv);
   g_set_application_name (_("FlowTrace"));
 
   app = ft_application_new ();
