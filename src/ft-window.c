@@ -18,6 +18,7 @@
 #include "ft-call-view.h"
 #include "ft-detail-pane.h"
 #include "ft-export-dialog.h"
+#include "ft-filter-bar.h"
 #include "ft-log-pane.h"
 #include "ft-panel-window.h"
 #include "ft-run-dialog.h"
@@ -60,6 +61,7 @@ struct _FtWindow
   FtDetailPane         *detail_pane;
   AdwStatusPage        *running_page;
   FtLogPane            *log_pane;
+  FtFilterBar          *filter_bar;
 
   GSettings            *settings;
   FtTrace              *trace;
@@ -267,6 +269,8 @@ set_trace (FtWindow *self,
   ft_call_view_set_trace (self->call_view, trace, FT_NODE_NONE);
   update_banner (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-otlp", trace != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-filtered", trace != NULL);
+  ft_filter_bar_set_trace (self->filter_bar, trace);
 
   if (trace == NULL)
     {
@@ -566,7 +570,8 @@ ft_window_search (FtWindow   *self,
   if (self->trace == NULL || text == NULL || text[0] == '\0')
     return;
 
-  self->matches = ft_trace_search (self->trace, text, FT_SEARCH_ALL, NULL);
+  /* What the tree shows: the filtered view while filters are on. */
+  self->matches = ft_trace_search (ft_call_view_get_trace (self->call_view), text, FT_SEARCH_ALL, NULL);
   show_match (self);
 }
 
@@ -606,6 +611,37 @@ search_previous_action (GtkWidget  *widget,
                         GVariant   *param)
 {
   step_match (FT_WINDOW (widget), -1);
+}
+
+/* Filters ------------------------------------------------------------- */
+
+static void
+filter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+
+  ft_filter_bar_set_revealed (self->filter_bar, !ft_filter_bar_get_revealed (self->filter_bar));
+}
+
+static void
+export_filtered_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  ft_filter_bar_choose_export (FT_WINDOW (widget)->filter_bar);
+}
+
+/* Every view shows the same (filtered) trace, so node ids agree. */
+static void
+on_filter_view_changed_cb (FtWindow    *self,
+                           FtFilterBar *bar)
+{
+  FtTrace *view = ft_filter_bar_get_view_trace (bar);
+
+  clear_search (self);
+  ft_call_view_set_trace (self->call_view, view, FT_NODE_NONE);
 }
 
 static void
@@ -1133,6 +1169,7 @@ ft_window_class_init (FtWindowClass *klass)
   g_type_ensure (FT_TYPE_CALL_VIEW);
   g_type_ensure (FT_TYPE_DETAIL_PANE);
   g_type_ensure (FT_TYPE_LOG_PANE);
+  g_type_ensure (FT_TYPE_FILTER_BAR);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowtrace/FlowTrace/ft-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, window_title);
@@ -1151,6 +1188,7 @@ ft_window_class_init (FtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FtWindow, detail_pane);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, running_page);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, log_pane);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, filter_bar);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -1179,6 +1217,10 @@ ft_window_class_init (FtWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.rerun", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.rerun", NULL);
   gtk_widget_class_install_action (widget_class, "win.cancel-run", NULL, cancel_run_action);
+  gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.filter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.filter", NULL);
+  gtk_widget_class_install_action (widget_class, "win.export-filtered", NULL, export_filtered_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -1224,6 +1266,8 @@ ft_window_init (FtWindow *self)
   setup_search (self);
 
   g_signal_connect_object (self->call_view, "row-selected", G_CALLBACK (on_row_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_bar, "view-changed", G_CALLBACK (on_filter_view_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-filtered", FALSE);
   g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_activated_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-panel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-otlp", FALSE);

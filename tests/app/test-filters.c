@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include "core/ft-trace.h"
+#include "ft-call-row.h"
+#include "ft-call-view.h"
+#include "ft-filter-bar.h"
 #include "ft-test-util.h"
+#include "ft-window.h"
 
 typedef struct
 {
@@ -138,6 +142,143 @@ test_cli_bad_input (void)
     }
 }
 
+/* ------------------------------------------------------------ the window */
+
+static gpointer
+bar_child (FtFilterBar *bar,
+           const char  *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (bar), FT_TYPE_FILTER_BAR, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* The ids of the rows the tree shows, all expanded, in order. */
+static char *
+tree_ids (FtWindow *window)
+{
+  FtCallView *view = FT_CALL_VIEW (ft_test_find_widget (GTK_WIDGET (window), FT_TYPE_CALL_VIEW));
+  GtkTreeListModel *tree;
+  GString *s = g_string_new (NULL);
+
+  ft_call_view_expand_all (view);
+  tree = ft_call_view_get_tree_model (view);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tree)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (tree), i);
+      FtCallRow *call = gtk_tree_list_row_get_item (row);
+
+      g_string_append_printf (s, "%s%" G_GINT64_FORMAT, s->len ? "," : "",
+                              ft_trace_get_id (ft_call_row_get_trace (call), ft_call_row_get_node (call)));
+      g_object_unref (call);
+    }
+  return g_string_free (s, FALSE);
+}
+
+#define ASSERT_TREE(window, want) \
+  G_STMT_START { g_autofree char *got_ = tree_ids (window); g_assert_cmpstr (got_, ==, want); } G_STMT_END
+
+static FtWindow *
+open_sample (FtFilterBar **bar)
+{
+  g_autofree char *path = ft_test_write_file ("shop.json", ft_test_sample_trace, -1);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window = ft_test_load_window (path, &error);
+
+  g_assert_no_error (error);
+  *bar = FT_FILTER_BAR (ft_test_find_widget (GTK_WIDGET (window), FT_TYPE_FILTER_BAR));
+  g_assert_nonnull (*bar);
+  return window;
+}
+
+static void
+test_bar_filters_tree (void)
+{
+  FtFilterBar *bar;
+  FtWindow *window = open_sample (&bar);
+
+  ASSERT_TREE (window, "0,1,2,3,4,5,6,7,8");
+  g_assert_false (ft_filter_bar_get_revealed (bar));
+  /* typing while the bar is closed changes nothing */
+  gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.taxes");
+  ASSERT_TREE (window, "0,1,2,3,4,5,6,7,8");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter", NULL));
+  g_assert_true (ft_filter_bar_get_revealed (bar));
+  /* apply_tax and its caller total; the others are gone */
+  ASSERT_TREE (window, "0,5,6");
+  g_assert_cmpstr (gtk_label_get_text (bar_child (bar, "status_label")), ==, "1 of 8 calls match");
+  ft_test_save_shot (GTK_WIDGET (window), "filters-module");
+
+  /* a call deep down keeps the whole path to it */
+  gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.prices");
+  ASSERT_TREE (window, "0,2,3,4");
+
+  gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.*");
+  gtk_check_button_set_active (bar_child (bar, "errors_check"), TRUE);
+  ASSERT_TREE (window, "0,7,8");
+  gtk_spin_button_set_value (bar_child (bar, "min_spin"), 3);
+  ASSERT_TREE (window, "0,7");
+  gtk_check_button_set_active (bar_child (bar, "errors_check"), FALSE);
+  gtk_spin_button_set_value (bar_child (bar, "max_spin"), 3.5);
+  ASSERT_TREE (window, "0,5");
+  gtk_spin_button_set_value (bar_child (bar, "max_spin"), 0);
+  gtk_editable_set_text (bar_child (bar, "class_entry"), "Cart");
+  gtk_spin_button_set_value (bar_child (bar, "min_spin"), 0);
+  ASSERT_TREE (window, "0,1,2,5");
+  ft_test_save_shot (GTK_WIDGET (window), "filters-class");
+
+  /* closing the bar shows every call again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter", NULL));
+  g_assert_false (ft_filter_bar_is_filtering (bar));
+  ASSERT_TREE (window, "0,1,2,3,4,5,6,7,8");
+  ft_test_destroy_window (window);
+}
+
+static void
+test_bar_search_within_view (void)
+{
+  FtFilterBar *bar;
+  FtWindow *window = open_sample (&bar);
+
+  ft_filter_bar_set_revealed (bar, TRUE);
+  gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.pay");
+  ft_window_search (window, "EU");   /* apply_tax's input: filtered out */
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 0);
+  gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.taxes");
+  ft_window_search (window, "EU");
+  g_assert_cmpuint (ft_window_get_n_matches (window), ==, 1);
+  g_assert_cmpint (ft_test_selected_id (window), ==, 6);
+  ft_test_destroy_window (window);
+}
+
+static void
+test_bar_export (void)
+{
+  FtFilterBar *bar;
+  FtWindow *window = open_sample (&bar);
+  g_autofree char *out = g_build_filename (g_get_tmp_dir (), "ft-test-filters-view.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (out);
+  g_autoptr(FtTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter", NULL));
+  gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.c*");
+  gtk_spin_button_set_value (bar_child (bar, "min_spin"), 1);
+  ASSERT_TREE (window, "0,2,5,7,8");
+  g_assert_true (ft_filter_bar_export (bar, file, &error));
+  g_assert_no_error (error);
+  trace = ft_trace_load (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  ids = node_ids (trace);
+  g_assert_cmpstr (ids, ==, "0,2,5,7,8");
+  g_assert_cmpstr (ft_trace_get_error_type (trace, 4), ==, "KeyError");
+  g_unlink (out);
+  ft_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -147,6 +288,10 @@ main (int   argc,
   g_test_add_func ("/flowtrace/filters/cli/export-filtered", test_cli_export_filtered);
   g_test_add_func ("/flowtrace/filters/cli/errors-only", test_cli_errors_only);
   g_test_add_func ("/flowtrace/filters/cli/bad-input", test_cli_bad_input);
+
+  g_test_add_func ("/flowtrace/filters/bar/filters-tree", test_bar_filters_tree);
+  g_test_add_func ("/flowtrace/filters/bar/search-within-view", test_bar_search_within_view);
+  g_test_add_func ("/flowtrace/filters/bar/export", test_bar_export);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "ft-trace.h"
 #include "ft-trace-filter.h"
 #include "ft-trace-writer.h"
+#include "ft-trace-subset.h"
 
 static char *tmp_dir;
 
@@ -360,6 +361,54 @@ test_unwritable (void)
   g_assert_nonnull (strstr (error->message, "/nonexistent-dir/out.json"));
 }
 
+/* The in-memory subset the app shows: same nodes as the written file,
+ * links, counts, details and search over only what is kept. */
+static void
+test_subset (void)
+{
+  g_autoptr(FtTrace) trace = load_text (trace_text);
+  g_autoptr(FtTraceFilter) filter = ft_trace_filter_new ();
+  g_autoptr(FtVisibleSet) set = NULL;
+  g_autoptr(FtTrace) sub = NULL;
+  g_autoptr(FtNodeDetail) detail = NULL;
+  g_autoptr(GArray) hits = NULL;
+  g_autoptr(GArray) hidden = NULL;
+
+  ft_trace_filter_set_module (filter, "shop.c*");
+  ft_trace_filter_set_duration (filter, NAN, 0.1);
+  set = ft_trace_filter_compute (filter, trace, NULL);
+  sub = ft_trace_new_subset (trace, set);
+
+  g_assert_cmpuint (ft_trace_get_n_nodes (sub), ==, 4);
+  g_assert_cmpuint (ft_trace_get_n_roots (sub), ==, 1);
+  g_assert_cmpuint (ft_trace_get_n_calls (sub), ==, 2);
+  g_assert_cmpuint (ft_trace_get_n_children (sub, 1), ==, 1);   /* total is gone */
+  g_assert_cmpuint (ft_trace_get_n_children (sub, 2), ==, 1);   /* __init__ is gone */
+  g_assert_cmpuint (ft_trace_get_child (sub, 2, 0), ==, 3);
+  g_assert_cmpuint (ft_trace_get_parent (sub, 3), ==, 2);
+  g_assert_cmpuint (ft_trace_get_index (sub, 3), ==, 0);
+  g_assert_cmpuint (ft_trace_get_n_descendants (sub, 0), ==, 3);
+  g_assert_cmpint (ft_trace_get_id (sub, 3), ==, 4);
+  g_assert_cmpstr (ft_trace_get_module (sub, 3), ==, "shop.cart");
+  g_assert_nonnull (ft_trace_get_metadata (sub));
+  detail = ft_trace_get_detail (sub, 3, NULL);
+  g_assert_nonnull (detail);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (detail->output));
+  /* search finds kept calls, and nothing in hidden ones */
+  hits = ft_trace_search (sub, "xs", FT_SEARCH_VALUES, NULL);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpuint (g_array_index (hits, FtNodeId, 0), ==, 3);
+  hidden = ft_trace_search (sub, "vat", FT_SEARCH_ALL, NULL);
+  g_assert_cmpuint (hidden->len, ==, 0);
+
+  /* the subset writes the same file as the set */
+  {
+    g_autoptr(FtTrace) again = write_and_reload (sub, NULL, "subset.json");
+
+    g_assert_cmpuint (ft_trace_get_n_nodes (again), ==, 4);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,6 +429,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/filter/write-real-filtered", test_write_real_trace_filtered);
   g_test_add_func ("/flowtrace/filter/write-salvaged", test_write_salvaged);
   g_test_add_func ("/flowtrace/filter/unwritable", test_unwritable);
+  g_test_add_func ("/flowtrace/filter/subset", test_subset);
 
   ret = g_test_run ();
   {
