@@ -30,6 +30,7 @@ struct _FtApplication
   char           *run_output;
   char           *run_interpreter;
   GStrv           run_arguments;     /* everything after --run SCRIPT */
+  char           *view;              /* --view: tree, timeline, hotspots */
   gint64          start_time;
   int             exit_status;
 };
@@ -40,6 +41,8 @@ static const GOptionEntry main_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Load TRACE, draw the window once, save it as a PNG image and quit"), N_("OUT.png") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
+  { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Show VIEW first (with --screenshot: draw it): tree, timeline or hotspots"), N_("VIEW") },
   /* Arguments after SCRIPT are taken out of argv before the options are
    * parsed (see ft_application_local_command_line()). */
   { "run", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -250,6 +253,32 @@ add_actions (FtApplication *self)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 }
 
+/* --view ---------------------------------------------------------------- */
+
+static void
+apply_view (FtApplication *self,
+            FtWindow      *window)
+{
+  if (self->view != NULL)
+    ft_window_set_view (window, self->view);
+}
+
+static gboolean
+read_view_option (FtApplication *self,
+                  GVariantDict  *options)
+{
+  static const char *views[] = { "tree", "timeline", "hotspots", NULL };
+
+  if (!g_variant_dict_lookup (options, "view", "s", &self->view) || g_strv_contains (views, self->view))
+    return TRUE;
+
+  g_printerr ("flowtrace-gtk: ");
+  /* Translators: %s is what the user gave after --view */
+  g_printerr (_("unknown view “%s”: use --view tree, --view timeline or --view hotspots"), self->view);
+  g_printerr ("\n");
+  return FALSE;
+}
+
 /* Screenshot ---------------------------------------------------------- */
 
 /* Renders what @window shows; NULL while it has not been drawn yet
@@ -354,6 +383,7 @@ new_screenshot_window (FtApplication *self)
   /* The picture is of the settled window: no page or banner sliding in. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   window = ft_window_new (ADW_APPLICATION (self));
+  apply_view (self, window);
   ft_window_set_remember_size (window, FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_unmaximize (GTK_WINDOW (window));
@@ -488,6 +518,8 @@ ft_application_handle_local_options (GApplication *app,
 
   if (status >= 0)
     return status;
+  if (!read_view_option (self, options))
+    return 2;
 
   g_variant_dict_lookup (options, "output", "^ay", &self->run_output);
   g_variant_dict_lookup (options, "interpreter", "^ay", &self->run_interpreter);
@@ -574,6 +606,7 @@ ft_application_open (GApplication  *app,
 
       if (window == NULL)
         window = ft_window_new (ADW_APPLICATION (app));
+      apply_view (self, window);
       gtk_window_present (GTK_WINDOW (window));
       ft_window_open (window, files[i]);
     }
@@ -604,6 +637,7 @@ ft_application_dispose (GObject *object)
   g_clear_pointer (&self->run_output, g_free);
   g_clear_pointer (&self->run_interpreter, g_free);
   g_clear_pointer (&self->run_arguments, g_strfreev);
+  g_clear_pointer (&self->view, g_free);
 
   G_OBJECT_CLASS (ft_application_parent_class)->dispose (object);
 }

@@ -18,10 +18,12 @@
 #include "ft-call-view.h"
 #include "ft-detail-pane.h"
 #include "ft-export-dialog.h"
+#include "ft-hotspots-view.h"
 #include "ft-filter-bar.h"
 #include "ft-log-pane.h"
 #include "ft-panel-window.h"
 #include "ft-run-dialog.h"
+#include "ft-timeline.h"
 #include "ft-window.h"
 
 #define MAX_RECENT 6
@@ -61,6 +63,10 @@ struct _FtWindow
   FtDetailPane         *detail_pane;
   AdwStatusPage        *running_page;
   FtLogPane            *log_pane;
+  GtkStack             *view_stack;
+  GtkWidget            *view_switcher;
+  FtTimeline           *timeline;
+  FtHotspotsView       *hotspots_view;
   FtFilterBar          *filter_bar;
 
   GSettings            *settings;
@@ -81,6 +87,15 @@ struct _FtWindow
 };
 
 G_DEFINE_FINAL_TYPE (FtWindow, ft_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_VIEW,
+  N_PROPS
+};
+
+static void set_view_trace (FtWindow *self,
+                            FtTrace  *trace);
 
 static void
 load_progress_clear (LoadProgress *progress)
@@ -267,6 +282,7 @@ set_trace (FtWindow *self,
   g_set_object (&self->trace, trace);
   clear_search (self);
   ft_call_view_set_trace (self->call_view, trace, FT_NODE_NONE);
+  set_view_trace (self, trace);
   update_banner (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-otlp", trace != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-filtered", trace != NULL);
@@ -1094,6 +1110,156 @@ cancel_run_action (GtkWidget  *widget,
   ft_window_cancel_run (FT_WINDOW (widget));
 }
 
+/* Views: tree, timeline, hot spots ------------------------------------- */
+
+static const char *view_names[] = { "tree", "timeline", "hotspots" };
+
+static gboolean
+is_view_name (const char *name)
+{
+  return name != NULL && g_strv_contains (view_names, name);
+}
+
+static void
+set_view_trace (FtWindow *self,
+                FtTrace  *trace)
+{
+  ft_timeline_set_trace (self->timeline, trace);
+  ft_hotspots_view_set_trace (self->hotspots_view, trace);
+  gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), trace != NULL);
+}
+
+static void
+on_timeline_call_selected_cb (FtWindow   *self,
+                              guint       node,
+                              FtTimeline *timeline)
+{
+  ft_call_view_reveal (self->call_view, node);
+}
+
+static void
+on_tree_row_selected_cb (FtWindow   *self,
+                         FtCallRow  *row,
+                         FtCallView *view)
+{
+  if (row != NULL && !ft_call_row_is_group (row))
+    ft_timeline_set_selected (self->timeline, ft_call_row_get_node (row));
+}
+
+/* A function chosen in the hot spots: its calls become the matches that
+ * F3 steps through, highlighted in the tree and the timeline. */
+static void
+on_function_selected_cb (FtWindow       *self,
+                         guint           index,
+                         FtHotspotsView *view)
+{
+  FtHotspots *hotspots = ft_hotspots_view_get_hotspots (view);
+
+  if (hotspots == NULL)
+    return;
+
+  clear_search (self);
+  self->matches = ft_hotspots_dup_calls (hotspots, index);
+  show_match (self);
+  ft_timeline_set_highlight (self->timeline, self->matches);
+}
+
+static void
+on_function_activated_cb (FtWindow       *self,
+                          guint           index,
+                          FtHotspotsView *view)
+{
+  on_function_selected_cb (self, index, view);
+  ft_window_set_view (self, "tree");
+}
+
+/**
+ * ft_window_set_view:
+ * @view: "tree", "timeline" or "hotspots"
+ */
+void
+ft_window_set_view (FtWindow   *self,
+                    const char *view)
+{
+  g_return_if_fail (FT_IS_WINDOW (self));
+  g_return_if_fail (is_view_name (view));
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), view) == 0)
+    return;
+
+  gtk_stack_set_visible_child_name (self->view_stack, view);
+}
+
+const char *
+ft_window_get_view (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->view_stack);
+}
+
+FtTimeline *
+ft_window_get_timeline (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return self->timeline;
+}
+
+FtHotspotsView *
+ft_window_get_hotspots_view (FtWindow *self)
+{
+  g_return_val_if_fail (FT_IS_WINDOW (self), NULL);
+
+  return self->hotspots_view;
+}
+
+static void
+on_view_changed_cb (FtWindow   *self,
+                    GParamSpec *pspec,
+                    GtkStack   *stack)
+{
+  g_object_notify (G_OBJECT (self), "view");
+}
+
+static void
+ft_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FtWindow *self = FT_WINDOW (object);
+
+  if (prop_id == PROP_VIEW)
+    g_value_set_string (value, ft_window_get_view (self));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+ft_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FtWindow *self = FT_WINDOW (object);
+
+  if (prop_id == PROP_VIEW && is_view_name (g_value_get_string (value)))
+    ft_window_set_view (self, g_value_get_string (value));
+  else if (prop_id != PROP_VIEW)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+setup_views (FtWindow *self)
+{
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (on_view_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "call-selected", G_CALLBACK (on_timeline_call_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->call_view, "row-selected", G_CALLBACK (on_tree_row_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->hotspots_view, "function-selected", G_CALLBACK (on_function_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->hotspots_view, "function-activated", G_CALLBACK (on_function_activated_cb), self, G_CONNECT_SWAPPED);
+}
+
 /* Window size ------------------------------------------------------- */
 
 static void
@@ -1165,10 +1331,19 @@ ft_window_class_init (FtWindowClass *klass)
 
   object_class->dispose = ft_window_dispose;
   window_class->close_request = ft_window_close_request;
+  object_class->get_property = ft_window_get_property;
+  object_class->set_property = ft_window_set_property;
+
+  /* The view shown: "tree", "timeline" or "hotspots" (win.view). */
+  g_object_class_install_property (object_class, PROP_VIEW,
+                                   g_param_spec_string ("view", NULL, NULL, "tree",
+                                                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_type_ensure (FT_TYPE_CALL_VIEW);
   g_type_ensure (FT_TYPE_DETAIL_PANE);
   g_type_ensure (FT_TYPE_LOG_PANE);
+  g_type_ensure (FT_TYPE_TIMELINE);
+  g_type_ensure (FT_TYPE_HOTSPOTS_VIEW);
   g_type_ensure (FT_TYPE_FILTER_BAR);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowtrace/FlowTrace/ft-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FtWindow, toast_overlay);
@@ -1188,6 +1363,15 @@ ft_window_class_init (FtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FtWindow, detail_pane);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, running_page);
   gtk_widget_class_bind_template_child (widget_class, FtWindow, log_pane);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, FtWindow, hotspots_view);
+
+  gtk_widget_class_install_property_action (widget_class, "win.view", "view");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.view", "s", "tree");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.view", "s", "timeline");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.view", "s", "hotspots");
   gtk_widget_class_bind_template_child (widget_class, FtWindow, filter_bar);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -1264,6 +1448,7 @@ ft_window_init (FtWindow *self)
   self->remember_size = TRUE;
   restore_size (self);
   setup_search (self);
+  setup_views (self);
 
   g_signal_connect_object (self->call_view, "row-selected", G_CALLBACK (on_row_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_bar, "view-changed", G_CALLBACK (on_filter_view_changed_cb), self, G_CONNECT_SWAPPED);
@@ -1326,6 +1511,11 @@ gboolean
 ft_window_is_animating (FtWindow *self)
 {
   g_return_val_if_fail (FT_IS_WINDOW (self), FALSE);
+
+  /* The hot spots are still being counted. */
+  if (g_strcmp0 (ft_window_get_view (self), "hotspots") == 0 && self->trace != NULL
+      && ft_hotspots_view_get_hotspots (self->hotspots_view) == NULL)
+    return TRUE;
 
   return gtk_stack_get_transition_running (self->stack)
       || gtk_revealer_get_child_revealed (self->banner) != gtk_revealer_get_reveal_child (self->banner);

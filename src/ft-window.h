@@ -9,7 +9,9 @@
 
 #include "core/ft-runner.h"
 #include "core/ft-trace.h"
+#include "ft-hotspots-view.h"
 #include "ft-log-pane.h"
+#include "ft-timeline.h"
 #include "ft-types.h"
 
 G_BEGIN_DECLS
@@ -51,5 +53,11 @@ void          ft_window_set_run_output (FtWindow             *self,
                                         const char           *path);
 FtRunner     *ft_window_get_runner     (FtWindow             *self);
 FtLogPane    *ft_window_get_log_pane   (FtWindow             *self);
+/* Views: "tree", "timeline", "hotspots" (action win.view). */
+void          ft_window_set_view       (FtWindow             *self,
+                                        const char           *view);
+const char   *ft_window_get_view       (FtWindow             *self);
+FtTimeline   *ft_window_get_timeline   (FtWindow             *self);
+FtHotspotsView *ft_window_get_hotspots_view (FtWindow        *self);
 
 G_END_DECLS
