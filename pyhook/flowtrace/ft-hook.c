@@ -253,6 +253,12 @@ decide(FtThread *t, PyCodeObject *co)
     t->capturing++;
     res = PyObject_CallOneArg(tr->filter, co->co_filename);
     t->capturing--;
+    if (t->detached || tr->filter_cache == NULL) {
+        /* stop() ran while the filter had released the GIL */
+        Py_XDECREF(res);
+        PyErr_Clear();
+        return -1;
+    }
     if (res == NULL) {
         /* Near the recursion limit (or out of memory) the filter cannot
          * run: decide again on the next call, cache nothing. */
@@ -276,6 +282,32 @@ decide(FtThread *t, PyCodeObject *co)
     return ok;
 }
 
+static void thread_free(FtThread *t);
+
+/* Hooks may run Python code (repr) that releases the GIL; stop() can run
+ * meanwhile and rolls the thread back to where the hook began. */
+static inline void
+hook_enter(FtThread *t)
+{
+    t->in_hook++;
+    t->hook_pos = t->flushed + t->len;
+    t->hook_depth = t->depth;
+    t->hook_exc = t->exc_pending;
+}
+
+/* Returns 1 if t is gone (see hook_enter). */
+static inline int
+hook_leave(FtThread *t)
+{
+    if (--t->in_hook == 0 && t->orphan) {
+        thread_free(t);
+        return 1;
+    }
+    return 0;
+}
+
+/* NULL when the code is not to be looked at now, or when t is gone: the
+ * filter is Python code and may release the GIL, so stop() may run. */
 static FtCode *
 code_info(FtThread *t, PyObject *code, PyObject *globals)
 {
@@ -302,7 +334,11 @@ code_info(FtThread *t, PyObject *code, PyObject *globals)
             return NULL;
         }
     }
+    hook_enter(t);
     c->record = decide(t, (PyCodeObject *)code);
+    if (hook_leave(t)) {
+        return NULL;
+    }
     if (c->record < 0) {
         c->record = 0;
         c->gen = 0;
@@ -394,7 +430,9 @@ ft_thread_open(FtThread *t)
         return -1;
     }
     thread_name(t);
-    if (t->name == NULL) {
+    if (t->name == NULL || t->detached) {
+        /* detached: stop() ran while current_thread() had the GIL
+         * released */
         return -1;
     }
     if (tr->main != NULL) {
@@ -648,28 +686,7 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
     FT_PUTS(t, ",\"calls\":[");
 }
 
-static void thread_free(FtThread *t);
 
-/* Hooks may run Python code (repr) that releases the GIL; stop() can run
- * meanwhile and rolls the thread back to where the hook began. */
-static inline void
-hook_enter(FtThread *t)
-{
-    t->in_hook++;
-    t->hook_pos = t->flushed + t->len;
-    t->hook_depth = t->depth;
-}
-
-/* Returns 1 if t is gone. */
-static inline int
-hook_leave(FtThread *t)
-{
-    if (--t->in_hook == 0 && t->orphan) {
-        thread_free(t);
-        return 1;
-    }
-    return 0;
-}
 
 /* Returns 1 when the code is not recorded (caller may disable it). */
 static int
@@ -692,9 +709,17 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     if (!c->record) {
         return 1;
     }
-    if (!t->opened && ft_thread_open(t) < 0) {
-        t->detached = 1;
-        return 0;
+    if (!t->opened) {
+        int rc;
+        hook_enter(t);
+        rc = ft_thread_open(t);
+        if (hook_leave(t)) {
+            return 0;
+        }
+        if (rc < 0) {
+            t->detached = 1;
+            return 0;
+        }
     }
     hook_enter(t);
     if (t->depth == t->cap) {
@@ -856,7 +881,7 @@ rollback_hook(FtThread *t)
         Py_CLEAR(t->stack[--t->depth].code);
         t->tr->inflight--;
     }
-    t->exc_pending = 0;
+    t->exc_pending = t->hook_exc;
 }
 
 static void
@@ -1049,9 +1074,9 @@ ft_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     t = ft_tls;
     if (tr->active && t != NULL && ft_tls_gen == tr->gen && t->exc_pending
         && !t->capturing && PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) >= 2) {
-        t->in_hook++;
+        hook_enter(t);
         resolve_pending(t, PyTuple_GET_ITEM(arg, 1));
-        t->in_hook--;
+        (void)hook_leave(t);
     }
     /* Only needed for the one event after a frame left by an exception. */
     if (_PyEval_SetTrace(PyThreadState_Get(), NULL, NULL) < 0) {

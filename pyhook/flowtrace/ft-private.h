@@ -128,6 +128,7 @@ struct FtThread {
     int finished;            /* thread exited: node closed, buffers freed */
     uint64_t hook_pos;       /* output position when the current hook began */
     int hook_depth;          /* stack depth when the current hook began */
+    int hook_exc;            /* exc_pending when the current hook began */
     off_t base_off;          /* file offset of this buffer's first byte */
     int exc_pending;         /* < 3.12: a node waits for its "error" */
     int queued;              /* chunks of this thread at the writer (atomic) */
