@@ -13,6 +13,7 @@
 #include "ft-private.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -55,6 +56,7 @@ code_info_free(void *p)
         return;
     }
     PyMem_RawFree(c->ident);
+    PyMem_RawFree(c->ident_fn);
     PyMem_RawFree(c->where);
     PyMem_RawFree(c->name);
     for (i = 0; i < c->nargs; i++) {
@@ -67,35 +69,39 @@ code_info_free(void *p)
     PyMem_RawFree(c);
 }
 
-/* "key":"escaped value", into a new buffer */
+/* Concatenation of n pieces into a new buffer with FT_PAD slack. */
 static char *
-frag_kv(const char *key, PyObject *value, const char *tail, size_t *len)
+frag_cat(size_t *len, int n, ...)
 {
-    size_t vlen = 0, klen = strlen(key), tlen = strlen(tail);
-    char *v = ft_escape_pystr(value, &vlen);
-    char *out;
+    va_list ap;
+    size_t total = 0;
+    char *out, *o;
+    int i;
 
-    if (v == NULL) {
+    va_start(ap, n);
+    for (i = 0; i < n; i++) {
+        (void)va_arg(ap, const char *);
+        total += va_arg(ap, size_t);
+    }
+    va_end(ap);
+    out = PyMem_RawCalloc(1, total + FT_PAD);
+    if (out == NULL) {
         return NULL;
     }
-    out = PyMem_RawMalloc(klen + vlen + tlen + 8);
-    if (out != NULL) {
-        char *o = out;
-        *o++ = '"';
-        memcpy(o, key, klen);
-        o += klen;
-        memcpy(o, "\":\"", 3);
-        o += 3;
-        memcpy(o, v, vlen);
-        o += vlen;
-        *o++ = '"';
-        memcpy(o, tail, tlen);
-        o += tlen;
-        *len = (size_t)(o - out);
+    o = out;
+    va_start(ap, n);
+    for (i = 0; i < n; i++) {
+        const char *p = va_arg(ap, const char *);
+        size_t k = va_arg(ap, size_t);
+        memcpy(o, p, k);
+        o += k;
     }
-    PyMem_RawFree(v);
+    va_end(ap);
+    *len = total;
     return out;
 }
+
+#define FRAG_LIT(lit) (lit), (sizeof(lit) - 1)
 
 static int
 build_args(FtCode *c, PyCodeObject *co)
@@ -173,32 +179,17 @@ code_info_new(PyCodeObject *co, PyObject *globals)
 {
     FtCode *c = PyMem_RawCalloc(1, sizeof(FtCode));
     PyObject *modname = NULL;
-    char tail[96];
+    char line[64];
     const char *kind = "";
+    char *mod = NULL, *file = NULL;
+    size_t mod_len = 0, file_len = 0;
+    int line_len;
 
     if (c == NULL) {
         return NULL;
     }
     if (globals != NULL && PyDict_Check(globals)) {
         modname = PyDict_GetItemString(globals, "__name__");
-    }
-    c->name = ft_escape_pystr(co->co_name, &c->name_len);
-    {
-        size_t a = 0, b = 0;
-        char *x = frag_kv("callable", co->co_name, ",", &a);
-        char *y = frag_kv("module",
-                          (modname && PyUnicode_Check(modname))
-                              ? modname : NULL, ",", &b);
-        if (x && y) {
-            c->ident = PyMem_RawMalloc(a + b);
-            if (c->ident) {
-                memcpy(c->ident, x, a);
-                memcpy(c->ident + a, y, b);
-                c->ident_len = a + b;
-            }
-        }
-        PyMem_RawFree(x);
-        PyMem_RawFree(y);
     }
     if (co->co_flags & CO_COROUTINE) {
         kind = ",\"kind\":\"coroutine\"";
@@ -209,11 +200,31 @@ code_info_new(PyCodeObject *co, PyObject *globals)
     else if (co->co_flags & CO_GENERATOR) {
         kind = ",\"kind\":\"generator\"";
     }
-    PyOS_snprintf(tail, sizeof(tail), ",\"line\":%d%s,",
-                  co->co_firstlineno, kind);
-    c->where = frag_kv("file", co->co_filename, tail, &c->where_len);
-    if (c->name == NULL || c->ident == NULL || c->where == NULL
-        || build_args(c, co) < 0) {
+    line_len = PyOS_snprintf(line, sizeof(line), "\",\"line\":%d%s,",
+                             co->co_firstlineno, kind);
+    c->name = ft_escape_pystr(co->co_name, &c->name_len);
+    mod = ft_escape_pystr((modname && PyUnicode_Check(modname))
+                          ? modname : NULL, &mod_len);
+    file = ft_escape_pystr(co->co_filename, &file_len);
+    if (c->name != NULL && mod != NULL && file != NULL && line_len > 0) {
+        c->ident = frag_cat(&c->ident_len, 5,
+                            FRAG_LIT("\"callable\":\""), c->name, c->name_len,
+                            FRAG_LIT("\",\"module\":\""), mod, mod_len,
+                            FRAG_LIT("\",\"called\":\""));
+        c->ident_fn = frag_cat(&c->ident_fn_len, 7,
+                               FRAG_LIT("\"callable\":\""), c->name, c->name_len,
+                               FRAG_LIT("\",\"module\":\""), mod, mod_len,
+                               FRAG_LIT("\",\"called\":\""), c->name, c->name_len,
+                               FRAG_LIT("\",\"caller\":\""));
+        c->where = frag_cat(&c->where_len, 5,
+                            FRAG_LIT("\",\"instance_id\":null,\"file\":\""),
+                            file, file_len, line, (size_t)line_len,
+                            FRAG_LIT("\"start_ns\":"), "", (size_t)0);
+    }
+    PyMem_RawFree(mod);
+    PyMem_RawFree(file);
+    if (c->name == NULL || c->ident == NULL || c->ident_fn == NULL
+        || c->where == NULL || build_args(c, co) < 0) {
         code_info_free(c);
         return NULL;
     }
@@ -407,7 +418,7 @@ thread_name(FtThread *t)
     PyErr_Clear();
     if (t->name == NULL) {
         int n = PyOS_snprintf(tmp, sizeof(tmp), "Thread-%lu", t->ident);
-        t->name = PyMem_RawMalloc((size_t)n + 1);
+        t->name = PyMem_RawCalloc(1, (size_t)n + 1 + FT_PAD);
         if (t->name != NULL) {
             memcpy(t->name, tmp, (size_t)n + 1);
             t->name_len = (size_t)n;
@@ -529,7 +540,8 @@ type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
         if (esc == NULL) {
             return NULL;
         }
-        b = PyBytes_FromStringAndSize(esc, (Py_ssize_t)n);
+        /* with FT_PAD bytes of slack (see FtCode) */
+        b = PyBytes_FromStringAndSize(esc, (Py_ssize_t)(n + FT_PAD));
         PyMem_RawFree(esc);
         if (b == NULL || PyDict_SetItem(tr->types, (PyObject *)tp, b) < 0) {
             Py_XDECREF(b);
@@ -541,29 +553,56 @@ type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
     c->type_gen = tr->gen;
     c->last_type = tp;
     c->type_name = PyBytes_AS_STRING(b);
-    c->type_name_len = (size_t)PyBytes_GET_SIZE(b);
+    c->type_name_len = (size_t)PyBytes_GET_SIZE(b) - FT_PAD;
     *len = c->type_name_len;
     return c->type_name;
 }
 
 /* Local-cursor writers for the fixed part of a node: one reservation,
- * then plain stores (the buffer pointer is not reloaded per piece). */
+ * then plain stores (the buffer pointer is not reloaded per piece).  They
+ * may store up to 32 bytes past what they add: reservations leave room. */
 #define W_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) += sizeof(lit) - 1)
-#define W_MEM(p, s, n) (memcpy((p), (s), (n)), (p) += (n))
+
+/* n bytes of a fragment with FT_PAD readable slack, in 16-byte blocks */
+static inline char *
+w_frag(char *p, const char *s, size_t n)
+{
+    size_t i = 0;
+
+    do {
+        memcpy(p + i, s + i, 16);
+        i += 16;
+    } while (i < n);
+    return p + n;
+}
 
 static const char w_pairs[] =
     "00010203040506070809101112131415161718192021222324252627282930313233"
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
-static inline char *
-w_u64(char *p, uint64_t v)
+/* exactly 8 digits of v < 10**8, 32-bit arithmetic */
+static inline void
+w_8digits(char *p, uint32_t v)
 {
-    char tmp[24];
-    char *end = tmp + sizeof(tmp), *s = end;
+    uint32_t a = v / 10000, b = v % 10000;
+
+    memcpy(p, w_pairs + 2 * (a / 100), 2);
+    memcpy(p + 2, w_pairs + 2 * (a % 100), 2);
+    memcpy(p + 4, w_pairs + 2 * (b / 100), 2);
+    memcpy(p + 6, w_pairs + 2 * (b % 100), 2);
+}
+
+/* digits of v < 2**32, built backwards in a scratch block then copied as
+ * one 16-byte block (p has room) */
+static inline char *
+w_u32(char *p, uint32_t v)
+{
+    char tmp[32];
+    char *end = tmp + 16, *s = end;
 
     while (v >= 100) {
-        unsigned int r = (unsigned int)(v % 100);
+        uint32_t r = v % 100;
         v /= 100;
         s -= 2;
         memcpy(s, w_pairs + 2 * r, 2);
@@ -575,8 +614,29 @@ w_u64(char *p, uint64_t v)
     else {
         *--s = (char)('0' + v);
     }
-    W_MEM(p, s, (size_t)(end - s));
-    return p;
+    memcpy(p, s, 16);
+    return p + (end - s);
+}
+
+static inline char *
+w_u64(char *p, uint64_t v)
+{
+    uint64_t hi;
+
+    if (v <= 0xFFFFFFFFu) {
+        return w_u32(p, (uint32_t)v);
+    }
+    hi = v / 100000000u;
+    if (hi <= 0xFFFFFFFFu) {
+        p = w_u32(p, (uint32_t)hi);
+    }
+    else {
+        p = w_u32(p, (uint32_t)(hi / 100000000u));
+        w_8digits(p, (uint32_t)(hi % 100000000u));
+        p += 8;
+    }
+    w_8digits(p, (uint32_t)(v % 100000000u));
+    return p + 8;
 }
 
 /* milliseconds with 3 decimals */
@@ -584,15 +644,16 @@ static inline char *
 w_ms(char *p, uint64_t ns)
 {
     uint64_t us = (ns + 500) / 1000;
+    uint32_t frac = (uint32_t)(us % 1000);
 
     p = w_u64(p, us / 1000);
-    *p++ = '.';
-    us %= 1000;
-    p[0] = (char)('0' + us / 100);
-    p[1] = (char)('0' + us / 10 % 10);
-    p[2] = (char)('0' + us % 10);
-    return p + 3;
+    p[0] = '.';
+    p[1] = (char)('0' + frac / 100);
+    memcpy(p + 2, w_pairs + 2 * (frac % 100), 2);
+    return p + 4;
 }
+
+static const char thread_called[FT_PAD + 8] = "Thread";
 
 static void
 write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
@@ -629,12 +690,12 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
         pn_len = parent->info->name_len;
     }
     else {
-        pc = "Thread";
+        pc = thread_called;
         pc_len = 6;
         pn = t->name;
         pn_len = t->name_len;
     }
-    need = 160 + c->ident_len + e->called_len + pc_len + pn_len
+    need = 256 + c->ident_fn_len + e->called_len + pc_len + pn_len
            + c->where_len;
     p = ft_reserve(t, need);
     if (p == NULL) {
@@ -646,35 +707,38 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
     W_LIT(p, "{\"id\":");
     p = w_u64(p, tr->next_id++);
     *p++ = ',';
-    W_MEM(p, c->ident, c->ident_len);
-    W_LIT(p, "\"called\":\"");
-    W_MEM(p, e->called, e->called_len);
-    W_LIT(p, "\",\"caller\":\"");
-    W_MEM(p, pc, pc_len);
-    W_LIT(p, "::");
-    W_MEM(p, pn, pn_len);
-    W_LIT(p, "\",\"instance_id\":");
-    if (self != NULL && c->self_kind == 1) {
-        p = w_u64(p, (uint64_t)(uintptr_t)self);
+    if (e->called == c->name) {
+        p = w_frag(p, c->ident_fn, c->ident_fn_len);
     }
     else {
-        W_LIT(p, "null");
+        p = w_frag(p, c->ident, c->ident_len);
+        p = w_frag(p, e->called, e->called_len);
+        W_LIT(p, "\",\"caller\":\"");
     }
-    *p++ = ',';
-    W_MEM(p, c->where, c->where_len);
-    W_LIT(p, "\"start_ns\":");
+    p = w_frag(p, pc, pc_len);
+    W_LIT(p, "::");
+    p = w_frag(p, pn, pn_len);
+    if (self != NULL && c->self_kind == 1) {
+        /* where without its leading ","instance_id":null */
+        W_LIT(p, "\",\"instance_id\":");
+        p = w_u64(p, (uint64_t)(uintptr_t)self);
+        p = w_frag(p, c->where + 20, c->where_len - 20);
+    }
+    else {
+        p = w_frag(p, c->where, c->where_len);
+    }
     p = w_u64(p, e->start_ns);
-    W_LIT(p, ",\"inputs\":");
     if (tr->skip_inputs || locals == NULL) {
-        W_LIT(p, "{}");
         if (!tr->memory) {
-            W_LIT(p, ",\"calls\":[");
+            W_LIT(p, ",\"inputs\":{},\"calls\":[");
             t->len = (size_t)(p - t->buf);
             return;
         }
+        W_LIT(p, ",\"inputs\":{}");
         t->len = (size_t)(p - t->buf);
     }
     else {
+        W_LIT(p, ",\"inputs\":");
         t->len = (size_t)(p - t->buf);
         t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
         ft_capture_args(t, c, locals);
@@ -685,6 +749,7 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
     }
     FT_PUTS(t, ",\"calls\":[");
 }
+
 
 
 
@@ -794,7 +859,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     if (tr->skip_inputs && tr->skip_outputs && !tr->memory && exc == NULL
         && !pending) {
         /* the whole closing in one reservation */
-        char *p = ft_reserve(t, 128);
+        char *p = ft_reserve(t, 160);
         now = ft_trace_ns(tr);
         if (p != NULL) {
             W_LIT(p, "],\"inputs_after\":{},\"output\":null,"

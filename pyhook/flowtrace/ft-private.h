@@ -34,6 +34,9 @@
 #define FT_MAX_INT_BITS 13000
 
 #define FT_BUF_SIZE (256 * 1024)
+/* Readable slack after cached fragments: the hot path copies them in
+ * whole 16-byte blocks. */
+#define FT_PAD 16
 
 typedef struct FtTracer FtTracer;
 typedef struct FtThread FtThread;
@@ -74,9 +77,14 @@ typedef struct {
     int nargs;               /* argument slots, self/cls included */
     int varargs;             /* index of *args slot or -1 */
     int varkw;               /* index of **kwargs slot or -1 */
-    char *ident;             /* "callable":..,"module":.., */
+    /* Fragments are allocated with FT_PAD readable bytes past their end
+     * (copied 16 bytes at a time). */
+    char *ident;             /* "callable":"N","module":"M","called":" */
     size_t ident_len;
-    char *where;             /* "file":..,"line":N,["kind":..,] */
+    char *ident_fn;          /* ident + N","caller":" (called = name) */
+    size_t ident_fn_len;
+    char *where;             /* ","instance_id":null,"file":..,"line":N,
+                              * ["kind":..,]"start_ns": */
     size_t where_len;
     char *name;              /* escaped co_name (no quotes) */
     size_t name_len;

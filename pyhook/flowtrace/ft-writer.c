@@ -725,7 +725,8 @@ ft_escape_utf8(char *out, const char *s, size_t n)
     return (size_t)(o - out);
 }
 
-/* A malloc'd escaped copy of a str (no quotes), for cached fragments. */
+/* A malloc'd escaped copy of a str (no quotes), for cached fragments
+ * (FT_PAD bytes of slack after the text). */
 char *
 ft_escape_pystr(PyObject *s, size_t *len_out)
 {
@@ -739,14 +740,14 @@ ft_escape_pystr(PyObject *s, size_t *len_out)
     }
 #endif
     if (s == NULL || !PyUnicode_Check(s)) {
-        out = PyMem_RawMalloc(1);
+        out = PyMem_RawCalloc(1, 1 + FT_PAD);
         if (out != NULL) {
             *len_out = 0;
         }
         return out;
     }
     n = PyUnicode_GET_LENGTH(s);
-    out = PyMem_RawMalloc((size_t)n * 6 + 1);
+    out = PyMem_RawCalloc(1, (size_t)n * 6 + 1 + FT_PAD);
     if (out == NULL) {
         return NULL;
     }
