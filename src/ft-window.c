@@ -17,6 +17,7 @@
 #include "ft-call-row.h"
 #include "ft-call-view.h"
 #include "ft-detail-pane.h"
+#include "ft-diff-window.h"
 #include "ft-export-dialog.h"
 #include "ft-hotspots-view.h"
 #include "ft-filter-bar.h"
@@ -286,6 +287,7 @@ set_trace (FtWindow *self,
   update_banner (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-otlp", trace != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-filtered", trace != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", trace != NULL);
   ft_filter_bar_set_trace (self->filter_bar, trace);
 
   if (trace == NULL)
@@ -639,6 +641,17 @@ filter_action (GtkWidget  *widget,
   FtWindow *self = FT_WINDOW (widget);
 
   ft_filter_bar_set_revealed (self->filter_bar, !ft_filter_bar_get_revealed (self->filter_bar));
+}
+
+static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  FtWindow *self = FT_WINDOW (widget);
+
+  if (self->trace != NULL)
+    ft_diff_window_compare_with (GTK_WINDOW (self), self->trace);
 }
 
 static void
@@ -1405,6 +1418,7 @@ ft_window_class_init (FtWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.filter", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.filter", NULL);
   gtk_widget_class_install_action (widget_class, "win.export-filtered", NULL, export_filtered_action);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -1453,6 +1467,7 @@ ft_window_init (FtWindow *self)
   g_signal_connect_object (self->call_view, "row-selected", G_CALLBACK (on_row_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_bar, "view-changed", G_CALLBACK (on_filter_view_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-filtered", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", FALSE);
   g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_recent_activated_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-panel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-otlp", FALSE);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ft-application.h"
+#include "ft-diff-cli.h"
 #include "ft-export-cli.h"
 #include "ft-filter-cli.h"
 
@@ -48,6 +49,8 @@ main (int   argc,
     return ft_export_cli_run (argc, argv);
   if (ft_filter_cli_wanted (argc, argv))
     return ft_filter_cli_run (argc, argv);
+  if (ft_diff_cli_wanted (argc, argv))
+    return ft_diff_cli_run (argc, argv);
   g_set_application_name (_("FlowTrace"));
 
   app = ft_application_new ();

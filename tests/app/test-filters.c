@@ -12,6 +12,7 @@
 #include "core/ft-trace.h"
 #include "ft-call-row.h"
 #include "ft-call-view.h"
+#include "ft-diff-window.h"
 #include "ft-filter-bar.h"
 #include "ft-test-util.h"
 #include "ft-window.h"
@@ -279,6 +280,88 @@ test_bar_export (void)
   ft_test_destroy_window (window);
 }
 
+/* ------------------------------------------------------------------ diff */
+
+#define CALL(id, name, module, cls, dur, out, err) \
+  "{\"id\":" #id ",\"callable\":\"" name "\",\"module\":\"" module "\",\"called\":\"" cls "\"," \
+  "\"inputs\":{},\"calls\":[],\"output\":" out ",\"error\":" err ",\"duration_ms\":" #dur "}"
+#define RUN(calls) \
+  "[{\"id\":0,\"callable\":\"app.py\",\"module\":\"__main__\",\"called\":\"app.py\",\"calls\":[" \
+  "{\"id\":1,\"callable\":\"main\",\"module\":\"app\",\"called\":\"main\",\"calls\":[" calls "]," \
+  "\"output\":null,\"error\":null,\"duration_ms\":50}],\"output\":null,\"error\":null,\"duration_ms\":60}]"
+
+static const char run_a[] = RUN (CALL (2, "load", "app.io", "load", 5, "[1,2]", "null") ","
+                                 CALL (3, "add", "shop", "Cart", 2, "1", "null") ","
+                                 CALL (4, "save", "app.io", "save", 3, "true", "null"));
+static const char run_b[] = RUN (CALL (2, "load", "app.io", "load", 5, "[1,2,3]", "null") ","
+                                 CALL (3, "add", "shop", "Cart", 9, "1", "\"ValueError('x')\"") ","
+                                 CALL (4, "report", "app", "report", 1, "null", "null"));
+
+static FtTrace *
+load_file (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  FtTrace *trace = ft_trace_load (file, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return trace;
+}
+
+static void
+test_diff_window (void)
+{
+  g_autofree char *path_a = ft_test_write_file ("run-a.json", run_a, -1);
+  g_autofree char *path_b = ft_test_write_file ("run-b.json", run_b, -1);
+  g_autoptr(FtTrace) a = load_file (path_a);
+  g_autoptr(FtTrace) b = load_file (path_b);
+  g_autoptr(FtTraceDiff) diff = ft_trace_diff_new (a, b, NULL);
+  FtDiffWindow *window = ft_diff_window_new (NULL, diff);
+  GtkTreeListModel *model;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
+  gtk_window_present (GTK_WINDOW (window));
+  ft_test_wait_frames (GTK_WIDGET (window), 3);
+
+  /* the rows down to the differences are open: root, main and its 4 children */
+  model = ft_diff_window_get_model (window);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 6);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "1 added, 1 removed, 2 changed, 2 the same"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "only in B"));     /* report */
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "only in A"));     /* save */
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "5.00 ms → 5.00 ms, output differs"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "2.00 ms → 9.00 ms, new error"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "report"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Cart.add"));
+  ft_test_save_shot (GTK_WIDGET (window), "diff-window");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_diff_cli (void)
+{
+  g_autofree char *path_a = ft_test_write_file ("cli-a.json", run_a, -1);
+  g_autofree char *path_b = ft_test_write_file ("cli-b.json", run_b, -1);
+  const char *ok[] = { "--diff", path_a, path_b, NULL };
+  const char *missing[] = { "--diff", path_a, "/nonexistent/b.json", NULL };
+  const char *one[] = { "--diff", path_a, NULL };
+  g_auto(CliRun) run = { 0 };
+  g_auto(CliRun) run2 = { 0 };
+  g_auto(CliRun) run3 = { 0 };
+
+  /* the summary comes before the window, which needs a display */
+  run_cli (&run, ok);
+  g_assert_nonnull (strstr (run.out, "1 added, 1 removed, 2 changed, 2 the same"));
+  g_assert_nonnull (strstr (run.err, "needs a display"));
+  g_assert_cmpint (run.status, ==, 1);
+  run_cli (&run2, missing);
+  g_assert_cmpint (run2.status, ==, 1);
+  g_assert_nonnull (strstr (run2.err, "could not read the trace “/nonexistent/b.json”"));
+  run_cli (&run3, one);
+  g_assert_cmpint (run3.status, ==, 2);
+  g_assert_nonnull (strstr (run3.err, "Usage: flowtrace-gtk --diff A.json B.json"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +375,8 @@ main (int   argc,
   g_test_add_func ("/flowtrace/filters/bar/filters-tree", test_bar_filters_tree);
   g_test_add_func ("/flowtrace/filters/bar/search-within-view", test_bar_search_within_view);
   g_test_add_func ("/flowtrace/filters/bar/export", test_bar_export);
+  g_test_add_func ("/flowtrace/filters/diff/window", test_diff_window);
+  g_test_add_func ("/flowtrace/filters/diff/cli", test_diff_cli);
 
   return g_test_run ();
 }
