@@ -1464,7 +1464,10 @@ register_cb(FtTracer *tr, long ev, PyObject *cb)
 static int
 choose_tool(FtTracer *tr)
 {
-    static const int order[] = {2, 3, 4, 5, 0, 1};
+    /* The unnamed ids first: PROFILER_ID (2), COVERAGE_ID (1) and
+       DEBUGGER_ID (0) stay free for cProfile, coverage and debuggers that
+       the traced program itself may start. */
+    static const int order[] = {3, 4, 2, 5, 1, 0};
     size_t i;
 
     for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
