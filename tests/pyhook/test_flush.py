@@ -30,10 +30,12 @@ def wait_on_stdin_forever():
     threading.Event().wait()
 
 def wait_for_line():
+    # "ready" from inside the call the test expects to interrupt, so the
+    # SIGINT cannot land before this node is open.
+    print("ready", flush=True)
     return sys.stdin.readline()
 
 def block(payload):
-    print("ready", flush=True)
     return wait_for_line()
 
 def main(count, size):
