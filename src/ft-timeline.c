@@ -294,6 +294,7 @@ build_layout (FtTimeline *self)
   place_nodes (self, n);
   assign_lanes (self, n);
   fill_rows (self, n);
+  g_debug ("%u nodes: %u lanes, %u rows, %.3f ms", n, self->lanes->len, self->rows->len, self->duration);
   if (self->duration <= 0)
     self->duration = 1.0;
 }
@@ -544,12 +545,13 @@ draw_call (FtTimeline  *self,
            FtNodeId     node,
            double       x0,
            double       x1,
+           double       label_end,
            double       y)
 {
   static const GdkRGBA highlight = { 0.20, 0.52, 0.89, 1 };
   static const GdkRGBA selected = { 1, 1, 1, 1 };
   int width = gtk_widget_get_width (GTK_WIDGET (self));
-  graphene_rect_t rect;
+  graphene_rect_t rect, label;
 
   x0 = MAX (x0, -1.0);
   x1 = MIN (x1, width + 1.0);
@@ -558,10 +560,12 @@ draw_call (FtTimeline  *self,
   gtk_snapshot_append_color (snapshot, color_of (self, node), &rect);
   self->n_drawn++;
 
-  if (rect.size.width >= LABEL_MIN_PX)
+  /* The label stops where the next call starts (overlapping calls). */
+  graphene_rect_init (&label, rect.origin.x, y, MIN (rect.size.width, label_end - x0), ROW_HEIGHT - 1);
+  if (label.size.width >= LABEL_MIN_PX)
     {
-      gtk_snapshot_push_clip (snapshot, &rect);
-      draw_label (self, snapshot, layout, node, &rect);
+      gtk_snapshot_push_clip (snapshot, &label);
+      draw_label (self, snapshot, layout, node, &label);
       gtk_snapshot_pop (snapshot);
     }
   if (node == self->selected)
@@ -570,6 +574,51 @@ draw_call (FtTimeline  *self,
     draw_outline (snapshot, &rect, &highlight, 2);
 }
 
+/* Runs of calls narrower than a pixel, drawn as one neutral rectangle. */
+typedef struct
+{
+  double x0;
+  double x1;
+  double y;
+} Run;
+
+static void
+flush_run (FtTimeline  *self,
+           GtkSnapshot *snapshot,
+           Run         *run)
+{
+  static const GdkRGBA merged = { 0.55, 0.57, 0.62, 1 };
+
+  if (run->x1 <= run->x0)
+    return;
+
+  gtk_snapshot_append_color (snapshot, &merged,
+                             &GRAPHENE_RECT_INIT (run->x0, run->y, run->x1 - run->x0, ROW_HEIGHT - 1));
+  self->n_drawn++;
+  run->x0 = run->x1 = 0;
+}
+
+static void
+add_to_run (FtTimeline  *self,
+            GtkSnapshot *snapshot,
+            Run         *run,
+            double       x0,
+            double       x1)
+{
+  if (run->x1 > run->x0 && x0 <= run->x1 + 1)
+    {
+      run->x1 = MAX (run->x1, x1);
+      return;
+    }
+
+  flush_run (self, snapshot, run);
+  run->x0 = x0;
+  run->x1 = x1;
+}
+
+/* Each step takes the calls starting within one pixel: one call wide
+ * enough is drawn alone; narrower ones join a run.  So a row costs at
+ * most a few rectangles per pixel, however many calls it holds. */
 static void
 draw_row (FtTimeline  *self,
           GtkSnapshot *snapshot,
@@ -580,30 +629,41 @@ draw_row (FtTimeline  *self,
   double view_end = self->view_start + self->view_span;
   double px = self->view_span / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
   guint i = row_first_visible (self, row, self->view_start);
+  Run run = { 0, 0, y };
+  double painted = -G_MAXDOUBLE;
 
   while (i < row->n_calls && self->start[row->calls[i]] < view_end)
     {
       FtNodeId node = row->calls[i];
       double x0 = time_to_x (self, self->start[node]);
-      double x1 = time_to_x (self, self->start[node] + self->width[node]);
-      guint j;
-      FtNodeId last;
+      guint j = row_lower_bound (self, row, i + 1, self->view_start + (floor (x0) + 1) * px);
+      FtNodeId last = row->calls[j - 1];
+      double last_x0 = time_to_x (self, self->start[last]);
+      double last_x1 = time_to_x (self, self->start[last] + self->width[last]);
+      double next_x = j < row->n_calls ? time_to_x (self, self->start[row->calls[j]]) : G_MAXDOUBLE;
 
-      if (x1 - x0 >= 1.0)
+      /* The narrower calls before a wide one in the same pixel are
+       * under its first pixel.  Calls that overlap (clock steps, broken
+       * files) show only what earlier ones left uncovered: each pixel of
+       * a row is painted about once. */
+      if (last_x1 - last_x0 >= 1)
         {
-          draw_call (self, snapshot, layout, node, x0, x1, y);
-          i++;
-          continue;
-        }
+          double from = MAX (x0, painted);
 
-      /* Narrower than a pixel: every call starting within this pixel
-       * becomes one rectangle. */
-      j = row_lower_bound (self, row, i + 1, self->view_start + (floor (x0) + 1) * px);
-      last = row->calls[j - 1];
-      x1 = MAX (time_to_x (self, self->start[last] + self->width[last]), x0 + 1);
-      draw_call (self, snapshot, layout, node, x0, x1, y);
+          flush_run (self, snapshot, &run);
+          if (last_x1 - from >= 1)
+            draw_call (self, snapshot, layout, last, from, last_x1, next_x, y);
+          painted = MAX (painted, last_x1);
+        }
+      else if (MAX (x0 + 1, last_x1) > painted)
+        {
+          add_to_run (self, snapshot, &run, MAX (x0, painted), MAX (x0 + 1, last_x1));
+          painted = MAX (painted, MAX (x0 + 1, last_x1));
+        }
       i = j;
     }
+
+  flush_run (self, snapshot, &run);
 }
 
 static void
