@@ -18,6 +18,7 @@
 #include "core/ft-trace.h"
 #include "ft-call-row.h"
 #include "ft-detail-pane.h"
+#include "ft-source-view.h"
 #include "ft-format.h"
 #include "ft-json-item.h"
 #include "ft-json-view.h"
@@ -43,6 +44,7 @@ struct _FtDetailPane
   GtkGrid      *memory_grid;
   GtkWidget    *extra_section;
   FtJsonView   *extra_view;
+  FtSourceView *source_view;
 
   GSettings    *settings;
   FtCallRow    *row;
@@ -370,6 +372,7 @@ refill (FtDetailPane *self)
   fill_facts (self, trace, node);
   fill_error (self, trace, node);
   fill_values (self);
+  ft_source_view_show_call (self->source_view, trace, node);
   gtk_stack_set_visible_child_name (self->stack, "details");
 }
 
@@ -436,6 +439,7 @@ ft_detail_pane_class_init (FtDetailPaneClass *klass)
   object_class->dispose = ft_detail_pane_dispose;
 
   g_type_ensure (FT_TYPE_JSON_VIEW);
+  g_type_ensure (FT_TYPE_SOURCE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowtrace/FlowTrace/ft-detail-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, FtDetailPane, stack);
   gtk_widget_class_bind_template_child (widget_class, FtDetailPane, title);
@@ -454,6 +458,7 @@ ft_detail_pane_class_init (FtDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FtDetailPane, memory_grid);
   gtk_widget_class_bind_template_child (widget_class, FtDetailPane, extra_section);
   gtk_widget_class_bind_template_child (widget_class, FtDetailPane, extra_view);
+  gtk_widget_class_bind_template_child (widget_class, FtDetailPane, source_view);
   gtk_widget_class_install_action (widget_class, "detail.copy", "s", copy_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "ftdetailpane");

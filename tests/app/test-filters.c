@@ -14,6 +14,7 @@
 #include "ft-call-view.h"
 #include "ft-diff-window.h"
 #include "ft-filter-bar.h"
+#include "ft-source-view.h"
 #include "ft-test-util.h"
 #include "ft-window.h"
 
@@ -362,6 +363,75 @@ test_diff_cli (void)
   g_assert_nonnull (strstr (run3.err, "Usage: flowtrace-gtk --diff A.json B.json"));
 }
 
+/* ---------------------------------------------------------------- source */
+
+static FtSourceView *
+select_call (FtWindow *window,
+             gint64    id)
+{
+  FtCallView *view = FT_CALL_VIEW (ft_test_find_widget (GTK_WIDGET (window), FT_TYPE_CALL_VIEW));
+
+  g_assert_true (ft_call_view_reveal (view, ft_test_node_by_id (ft_call_view_get_trace (view), id)));
+  g_assert_cmpint (ft_test_selected_id (window), ==, id);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  return FT_SOURCE_VIEW (ft_test_find_widget (GTK_WIDGET (window), FT_TYPE_SOURCE_VIEW));
+}
+
+static void
+test_source_lines (void)
+{
+  g_autofree char *trace_path = ft_test_write_file ("src-shop.json", ft_test_sample_trace, -1);
+  g_autofree char *dir = g_path_get_dirname (trace_path);
+  g_autofree char *shop = g_build_filename (dir, "shop", NULL);
+  g_autofree char *source = g_build_filename (shop, "cart.py", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *missing = NULL;
+  FtSourceView *view;
+  FtWindow *window;
+
+  /* the sample's calls say "shop/cart.py": relative to the trace */
+  for (guint i = 1; i <= 40; i++)
+    g_string_append_printf (text, "line_%u = %u\n", i, i);
+  g_mkdir_with_parents (shop, 0755);
+  g_file_set_contents (source, text->str, -1, &error);
+  g_assert_no_error (error);
+  window = ft_test_load_window (trace_path, &error);
+  g_assert_no_error (error);
+
+  view = select_call (window, 2);   /* Cart.add at shop/cart.py:20 */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  shown = ft_source_view_dup_text (view);
+  g_assert_true (g_str_has_prefix (shown, "   14  line_14 = 14\n"));
+  g_assert_nonnull (strstr (shown, "\n   20  line_20 = 20\n"));
+  g_assert_true (g_str_has_suffix (shown, "   26  line_26 = 26"));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), FT_TYPE_SOURCE_VIEW, "open_button"))));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "shop/cart.py:20"));
+  /* the first lines of the file: no line before 1 */
+  view = select_call (window, 1);   /* Cart.__init__ at shop/cart.py:10 */
+  g_clear_pointer (&shown, g_free);
+  shown = ft_source_view_dup_text (view);
+  g_assert_true (g_str_has_prefix (shown, "    4  line_4 = 4\n"));
+  ft_test_save_shot (GTK_WIDGET (window), "source-lines");
+
+  /* a call with no location shows no source section */
+  view = select_call (window, 6);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+
+  /* a file that is not here: a note, and nothing to open */
+  g_unlink (source);
+  view = select_call (window, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  missing = ft_source_view_dup_text (view);
+  g_assert_true (g_str_has_prefix (missing, "The source file is not on this computer: "));
+  g_assert_true (g_str_has_suffix (missing, "shop/cart.py"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), FT_TYPE_SOURCE_VIEW, "open_button"))));
+  ft_test_save_shot (GTK_WIDGET (window), "source-missing");
+  g_rmdir (shop);
+  ft_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -377,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/filters/bar/export", test_bar_export);
   g_test_add_func ("/flowtrace/filters/diff/window", test_diff_window);
   g_test_add_func ("/flowtrace/filters/diff/cli", test_diff_cli);
+  g_test_add_func ("/flowtrace/filters/source/lines", test_source_lines);
 
   return g_test_run ();
 }
