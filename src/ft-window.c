@@ -671,6 +671,7 @@ on_filter_view_changed_cb (FtWindow    *self,
 
   clear_search (self);
   ft_call_view_set_trace (self->call_view, view, FT_NODE_NONE);
+  set_view_trace (self, view);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "ft-diff-window.h"
 #include "ft-filter-bar.h"
 #include "ft-source-view.h"
+#include "ft-timeline.h"
 #include "ft-test-util.h"
 #include "ft-window.h"
 
@@ -211,6 +212,9 @@ test_bar_filters_tree (void)
   /* apply_tax and its caller total; the others are gone */
   ASSERT_TREE (window, "0,5,6");
   g_assert_cmpstr (gtk_label_get_text (bar_child (bar, "status_label")), ==, "1 of 8 calls match");
+  /* the timeline shows the same filtered calls, so a click there selects in the tree */
+  g_assert_true (ft_timeline_get_trace (FT_TIMELINE (ft_test_find_widget (GTK_WIDGET (window), FT_TYPE_TIMELINE)))
+                 == ft_filter_bar_get_view_trace (bar));
   ft_test_save_shot (GTK_WIDGET (window), "filters-module");
 
   /* a call deep down keeps the whole path to it */
