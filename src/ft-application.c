@@ -60,6 +60,9 @@ static const GOptionEntry main_entries[] = {
   { "export-filtered", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the calls of a trace that match --filter (module=GLOB, class=NAME, min-ms=N, max-ms=N, "
        "errors…) to OUT and quit, with no display; --export-filtered OUT --help lists its options"), N_("OUT") },
+  /* Listed for --help only: main() hands it to ft-diff-cli.c. */
+  { "diff", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("--diff A.json B.json: compare two traces, calls added, removed and changed, aligned by call path"), NULL },
   { NULL }
 };
 
