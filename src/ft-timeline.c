@@ -299,6 +299,24 @@ build_layout (FtTimeline *self)
     self->duration = 1.0;
 }
 
+static void bring_into_view (FtTimeline *self,
+                             FtNodeId    node);
+
+/* The layout is made when first needed (drawn, asked), not when the
+ * trace is set: a trace only browsed as a tree costs no pass here. */
+static void
+ensure_layout (FtTimeline *self)
+{
+  if (self->trace == NULL || self->start != NULL)
+    return;
+
+  build_layout (self);
+  self->view_start = 0;
+  self->view_span = self->duration;
+  if (self->selected != FT_NODE_NONE)
+    bring_into_view (self, self->selected);
+}
+
 /* Geometry ------------------------------------------------------------- */
 
 static double
@@ -406,6 +424,7 @@ ft_timeline_node_at (FtTimeline *self,
 
   g_return_val_if_fail (FT_IS_TIMELINE (self), FT_NODE_NONE);
 
+  ensure_layout (self);
   if (self->trace == NULL || (lane = lane_at (self, y, &depth)) == NULL)
     return FT_NODE_NONE;
 
@@ -439,6 +458,7 @@ ft_timeline_get_node_area (FtTimeline      *self,
   if (self->trace == NULL || node >= ft_trace_get_n_nodes (self->trace))
     return FALSE;
 
+  ensure_layout (self);
   lane = &g_array_index (self->lanes, Lane, self->lane_of[node]);
   y = row_y (self, lane, self->depth_of[node]);
   x0 = MAX (time_to_x (self, self->start[node]), 0.0);
@@ -711,6 +731,7 @@ ft_timeline_snapshot (GtkWidget   *widget,
   if (self->trace == NULL || width <= 0)
     return;
 
+  ensure_layout (self);
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
@@ -825,6 +846,7 @@ on_drag_begin_cb (FtTimeline     *self,
                   double          y,
                   GtkGestureDrag *drag)
 {
+  ensure_layout (self);
   self->drag_view_start = self->view_start;
   self->drag_scroll_y = self->scroll_y;
 }
@@ -882,6 +904,7 @@ zoom_action (GtkWidget  *widget,
   FtTimeline *self = FT_TIMELINE (widget);
   double center = gtk_widget_get_width (widget) / 2.0;
 
+  ensure_layout (self);
   if (g_str_equal (action_name, "timeline.zoom-in"))
     ft_timeline_zoom (self, ZOOM_STEP * ZOOM_STEP, center);
   else if (g_str_equal (action_name, "timeline.zoom-out"))
@@ -989,10 +1012,8 @@ ft_timeline_set_trace (FtTimeline *self,
   g_clear_pointer (&self->highlight, g_array_unref);
   self->selected = FT_NODE_NONE;
   self->scroll_y = 0;
-  if (trace != NULL)
-    build_layout (self);
   self->view_start = 0;
-  self->view_span = MAX (self->duration, 1e-6);
+  self->view_span = 1.0;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1011,6 +1032,7 @@ ft_timeline_get_visible_range (FtTimeline *self,
 {
   g_return_if_fail (FT_IS_TIMELINE (self));
 
+  ensure_layout (self);
   if (start_ms != NULL)
     *start_ms = self->view_start;
   if (end_ms != NULL)
@@ -1025,6 +1047,7 @@ ft_timeline_set_visible_range (FtTimeline *self,
   g_return_if_fail (FT_IS_TIMELINE (self));
   g_return_if_fail (end_ms > start_ms);
 
+  ensure_layout (self);
   self->view_start = start_ms;
   self->view_span = end_ms - start_ms;
   clamp_view (self);
@@ -1036,6 +1059,7 @@ ft_timeline_get_duration (FtTimeline *self)
 {
   g_return_val_if_fail (FT_IS_TIMELINE (self), 0);
 
+  ensure_layout (self);
   return self->trace ? self->duration : 0;
 }
 
@@ -1049,6 +1073,7 @@ ft_timeline_zoom (FtTimeline *self,
   g_return_if_fail (FT_IS_TIMELINE (self));
   g_return_if_fail (factor > 0);
 
+  ensure_layout (self);
   anchor_t = x_to_time (self, anchor_x);
   self->view_span /= factor;
   clamp_view (self);
@@ -1064,6 +1089,7 @@ ft_timeline_pan (FtTimeline *self,
 {
   g_return_if_fail (FT_IS_TIMELINE (self));
 
+  ensure_layout (self);
   self->view_start += dx / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1) * self->view_span;
   self->scroll_y += dy;
   clamp_view (self);
@@ -1099,7 +1125,8 @@ ft_timeline_set_selected (FtTimeline *self,
     return;
 
   self->selected = node;
-  if (node != FT_NODE_NONE)
+  /* Without a layout yet, ensure_layout() brings it into view. */
+  if (node != FT_NODE_NONE && self->start != NULL)
     bring_into_view (self, node);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

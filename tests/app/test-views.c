@@ -186,6 +186,26 @@ test_timeline_click_selects_in_tree (void)
   ft_test_destroy_window (window);
 }
 
+/* A call chosen in the tree before the timeline is first shown is the
+ * timeline's selection when it appears. */
+static void
+test_timeline_follows_tree_before_shown (void)
+{
+  FtWindow *window = load_views_trace ();
+  FtTimeline *timeline = ft_window_get_timeline (window);
+  FtNodeId fail = ft_test_node_by_id (ft_window_get_trace (window), 7);
+  graphene_rect_t area;
+
+  g_assert_true (ft_call_view_reveal (ft_window_get_call_view (window), fail));
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  ft_window_set_view (window, "timeline");
+  ft_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_cmpuint (ft_timeline_get_selected (timeline), ==, fail);
+  g_assert_true (ft_timeline_get_node_area (timeline, fail, &area));
+  g_assert_cmpuint (ft_timeline_node_at (timeline, area.origin.x + 1, area.origin.y + 1), ==, fail);
+  ft_test_destroy_window (window);
+}
+
 static void
 test_timeline_untimed_trace (void)
 {
@@ -346,6 +366,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/views/switch", test_switch_views);
   g_test_add_func ("/flowtrace/views/timeline-zoom-pan", test_timeline_zoom_pan);
   g_test_add_func ("/flowtrace/views/timeline-click-selects-in-tree", test_timeline_click_selects_in_tree);
+  g_test_add_func ("/flowtrace/views/timeline-follows-tree", test_timeline_follows_tree_before_shown);
   g_test_add_func ("/flowtrace/views/timeline-untimed", test_timeline_untimed_trace);
   g_test_add_func ("/flowtrace/views/hotspots-sorted-and-acting", test_hotspots_sorted_and_acting_on_tree);
   g_test_add_func ("/flowtrace/views/hotspots-sort-by-calls", test_hotspots_sort_by_calls);
