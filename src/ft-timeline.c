@@ -27,6 +27,7 @@
 #include "ft-timeline.h"
 
 #define ROW_HEIGHT   18.0
+#define RULER_HEIGHT 22.0
 #define LANE_HEADER  22.0
 #define LANE_GAP     6.0
 #define LABEL_MIN_PX 28.0
@@ -198,6 +199,9 @@ assign_lanes (FtTimeline *self,
               guint       n)
 {
   g_autoptr(GArray) depths = g_array_new (FALSE, TRUE, sizeof (guint));
+
+  /* The lanes start below the time ruler. */
+  self->content_height = RULER_HEIGHT;
 
   for (guint i = 0; i < n; i++)
     {
@@ -425,7 +429,7 @@ ft_timeline_node_at (FtTimeline *self,
   g_return_val_if_fail (FT_IS_TIMELINE (self), FT_NODE_NONE);
 
   ensure_layout (self);
-  if (self->trace == NULL || (lane = lane_at (self, y, &depth)) == NULL)
+  if (self->trace == NULL || y < RULER_HEIGHT || (lane = lane_at (self, y, &depth)) == NULL)
     return FT_NODE_NONE;
 
   row = &g_array_index (self->rows, Row, lane->first_row + depth);
@@ -716,6 +720,68 @@ draw_lane_title (FtTimeline  *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/* A step of 1, 2 or 5 × 10^k ms giving ticks about @min_px apart. */
+static double
+tick_step (FtTimeline *self,
+           double      min_px)
+{
+  double raw = self->view_span * min_px / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+  double magnitude = pow (10, floor (log10 (raw)));
+
+  if (raw <= magnitude)
+    return magnitude;
+  if (raw <= 2 * magnitude)
+    return 2 * magnitude;
+  if (raw <= 5 * magnitude)
+    return 5 * magnitude;
+  return 10 * magnitude;
+}
+
+/* Enough digits that neighbouring ticks differ. */
+static char *
+format_tick (double t,
+             double step)
+{
+  static const struct { double ms; const char *unit; } units[] = {
+    { 1000.0, "s" }, { 1.0, "ms" }, { 0.001, "µs" }, { 0.000001, "ns" },
+  };
+  guint u = 0;
+  int digits;
+
+  while (u + 1 < G_N_ELEMENTS (units) && step < units[u].ms)
+    u++;
+  digits = (int) CLAMP (-floor (log10 (step / units[u].ms) + 1e-9), 0, 9);
+
+  return g_strdup_printf ("%.*f %s", digits, t / units[u].ms, units[u].unit);
+}
+
+static void
+draw_ruler (FtTimeline    *self,
+            GtkSnapshot   *snapshot,
+            PangoLayout   *layout,
+            const GdkRGBA *fg)
+{
+  double step = tick_step (self, 110);
+  double view_end = self->view_start + self->view_span;
+  GdkRGBA line = *fg;
+
+  line.alpha = 0.35;
+  gtk_snapshot_append_color (snapshot, &line,
+                             &GRAPHENE_RECT_INIT (0, RULER_HEIGHT - 1, gtk_widget_get_width (GTK_WIDGET (self)), 1));
+  for (double t = ceil (self->view_start / step) * step; t <= view_end; t += step)
+    {
+      double x = time_to_x (self, t);
+      g_autofree char *text = format_tick (t, step);
+
+      gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x, RULER_HEIGHT - 7, 1, 6));
+      pango_layout_set_text (layout, text, -1);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 3, 2));
+      gtk_snapshot_append_layout (snapshot, layout, fg);
+      gtk_snapshot_restore (snapshot);
+    }
+}
+
 static void
 ft_timeline_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
@@ -741,6 +807,11 @@ ft_timeline_snapshot (GtkWidget   *widget,
   title_layout = gtk_widget_create_pango_layout (widget, NULL);
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw_ruler (self, snapshot, title_layout, &fg);
+  gtk_snapshot_pop (snapshot);
+
+  /* Rows scrolled up go under the ruler, not over it. */
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, RULER_HEIGHT, width, MAX (height - RULER_HEIGHT, 0)));
   for (guint l = 0; l < self->lanes->len; l++)
     {
       const Lane *lane = &g_array_index (self->lanes, Lane, l);
@@ -1108,8 +1179,8 @@ bring_into_view (FtTimeline *self,
   if (self->start[node] + self->width[node] < self->view_start
       || self->start[node] > self->view_start + self->view_span)
     self->view_start = self->start[node] + self->width[node] / 2 - self->view_span / 2;
-  if (height > 0 && (y < self->scroll_y || y + ROW_HEIGHT > self->scroll_y + height))
-    self->scroll_y = y - height / 3.0;
+  if (height > 0 && (y - RULER_HEIGHT < self->scroll_y || y + ROW_HEIGHT > self->scroll_y + height))
+    self->scroll_y = y - RULER_HEIGHT - height / 3.0;
   clamp_view (self);
 }
 
