@@ -10,7 +10,8 @@
  * For each frame it times the widget's snapshot (what FtTimeline itself
  * does) and the snapshot plus GSK rendering it to a texture (the whole
  * frame but for the copy to the screen).  One "name value unit" line
- * per measure, as ft-bench-viewer prints.
+ * per measure, as ft-bench-viewer prints.  It also times the hot spots
+ * aggregation (FtHotspots) over the same trace.
  */
 
 #include "config.h"
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include "ft-hotspots.h"
 #include "ft-timeline.h"
 
 #define WIDTH  1600
@@ -141,6 +143,7 @@ main (int   argc,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FtTrace) trace = NULL;
+  g_autoptr(FtHotspots) hotspots = NULL;
   GtkWidget *window, *timeline;
   guint frames = argc > 2 ? (guint) atoi (argv[2]) : 60;
   gint64 t0;
@@ -163,9 +166,15 @@ main (int   argc,
   g_print ("load %.3f s\n", (g_get_monotonic_time () - t0) / 1e6);
   g_print ("calls %u calls\n", ft_trace_get_n_calls (trace));
 
+  t0 = g_get_monotonic_time ();
+  hotspots = ft_hotspots_compute (trace, NULL, NULL);
+  g_print ("hotspots %.3f ms\n", (g_get_monotonic_time () - t0) / 1000.0);
+  g_print ("hotspots_functions %u functions\n", ft_hotspots_get_n_functions (hotspots));
+
   timeline = ft_timeline_new ();
   t0 = g_get_monotonic_time ();
   ft_timeline_set_trace (FT_TIMELINE (timeline), trace);
+  ft_timeline_get_duration (FT_TIMELINE (timeline));   /* lays it out */
   g_print ("timeline_layout %.3f ms\n", (g_get_monotonic_time () - t0) / 1000.0);
 
   window = gtk_window_new ();
