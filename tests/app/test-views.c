@@ -206,6 +206,49 @@ test_timeline_follows_tree_before_shown (void)
   ft_test_destroy_window (window);
 }
 
+/* 20 000 calls of 1 µs, 1 µs apart: at full view they are far narrower
+ * than a pixel and are drawn as runs, not one by one; zoomed in, they are
+ * drawn one by one, only those in view. */
+static void
+test_timeline_merges_narrow_calls (void)
+{
+  g_autoptr(GString) text = g_string_new ("[{\"id\":0,\"callable\":\"m\",\"module\":\"x\",\"called\":\"m\","
+                                          "\"start_ns\":0,\"duration_ms\":40.0,\"calls\":[");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+  FtTimeline *timeline;
+  FtNodeId node;
+  graphene_rect_t area;
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (text, "%s{\"id\":%u,\"callable\":\"tick\",\"module\":\"x\",\"called\":\"tick\","
+                            "\"start_ns\":%u,\"duration_ms\":0.001,\"calls\":[]}",
+                            i ? "," : "", i + 1, 1000 + i * 2000);
+  g_string_append (text, "]}]");
+  path = ft_test_write_file ("ticks.json", text->str, text->len);
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  timeline = ft_window_get_timeline (window);
+  ft_window_set_view (window, "timeline");
+  ft_test_wait_frames (GTK_WIDGET (window), 3);
+
+  /* The root, and the ticks as runs: at most one per pixel. */
+  g_assert_cmpuint (ft_timeline_get_n_drawn (timeline), <=, (guint) gtk_widget_get_width (GTK_WIDGET (timeline)) + 1);
+  g_assert_cmpuint (ft_timeline_get_n_drawn (timeline), >=, 2);
+
+  /* 10 to 10.1 ms: 50 ticks, each wide; tick 5010 starts at 10.019 ms. */
+  node = ft_test_node_by_id (ft_window_get_trace (window), 5010);
+  ft_timeline_set_visible_range (timeline, 10.0, 10.1);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_cmpuint (ft_timeline_get_n_drawn (timeline), >=, 45);
+  g_assert_cmpuint (ft_timeline_get_n_drawn (timeline), <=, 55);
+  g_assert_true (ft_timeline_get_node_area (timeline, node, &area));
+  g_assert_cmpfloat (area.size.width, >, 3);
+  g_assert_cmpuint (ft_timeline_node_at (timeline, area.origin.x + area.size.width / 2, area.origin.y + 2), ==, node);
+  ft_test_destroy_window (window);
+}
+
 static void
 test_timeline_untimed_trace (void)
 {
@@ -367,6 +410,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/views/timeline-zoom-pan", test_timeline_zoom_pan);
   g_test_add_func ("/flowtrace/views/timeline-click-selects-in-tree", test_timeline_click_selects_in_tree);
   g_test_add_func ("/flowtrace/views/timeline-follows-tree", test_timeline_follows_tree_before_shown);
+  g_test_add_func ("/flowtrace/views/timeline-merges-narrow-calls", test_timeline_merges_narrow_calls);
   g_test_add_func ("/flowtrace/views/timeline-untimed", test_timeline_untimed_trace);
   g_test_add_func ("/flowtrace/views/hotspots-sorted-and-acting", test_hotspots_sorted_and_acting_on_tree);
   g_test_add_func ("/flowtrace/views/hotspots-sort-by-calls", test_hotspots_sort_by_calls);
