@@ -28,10 +28,10 @@ struct _FtFilterBar
   GtkRevealer    *revealer;
   GtkEntry       *module_entry;
   GtkEntry       *class_entry;
-  GtkSpinButton  *min_spin;
-  GtkSpinButton  *max_spin;
-  GtkSpinButton  *from_spin;
-  GtkSpinButton  *to_spin;
+  GtkEntry       *min_entry;
+  GtkEntry       *max_entry;
+  GtkEntry       *from_entry;
+  GtkEntry       *to_entry;
   GtkCheckButton *errors_check;
   GtkLabel       *status_label;
 
@@ -45,14 +45,27 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FtFilterBar, ft_filter_bar, GTK_TYPE_WIDGET)
 
-/* 0 in a spin button means "no limit". */
+/* Milliseconds, or unset when empty; a text that is not a number is
+ * marked and ignored. */
 static double
-spin_value (GtkSpinButton *spin,
-            double         unset)
+ms_value (GtkEntry *entry,
+          double    unset)
 {
-  double v = gtk_spin_button_get_value (spin);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  char *end = NULL;
+  double v;
 
-  return v > 0 ? v : unset;
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  if (copy[0] == '\0')
+    return unset;
+  v = g_ascii_strtod (copy, &end);
+  if (end == NULL || *end != '\0' || !isfinite (v) || v < 0)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      return unset;
+    }
+  return v;
 }
 
 static FtTraceFilter *
@@ -62,8 +75,8 @@ read_filter (FtFilterBar *self)
 
   ft_trace_filter_set_module (filter, gtk_editable_get_text (GTK_EDITABLE (self->module_entry)));
   ft_trace_filter_set_class (filter, gtk_editable_get_text (GTK_EDITABLE (self->class_entry)));
-  ft_trace_filter_set_duration (filter, spin_value (self->min_spin, NAN), spin_value (self->max_spin, NAN));
-  ft_trace_filter_set_time_window (filter, spin_value (self->from_spin, -1), spin_value (self->to_spin, -1));
+  ft_trace_filter_set_duration (filter, ms_value (self->min_entry, NAN), ms_value (self->max_entry, NAN));
+  ft_trace_filter_set_time_window (filter, ms_value (self->from_entry, -1), ms_value (self->to_entry, -1));
   ft_trace_filter_set_errors_only (filter, gtk_check_button_get_active (self->errors_check));
   return filter;
 }
@@ -133,10 +146,10 @@ ft_filter_bar_class_init (FtFilterBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FtFilterBar, revealer);
   gtk_widget_class_bind_template_child (widget_class, FtFilterBar, module_entry);
   gtk_widget_class_bind_template_child (widget_class, FtFilterBar, class_entry);
-  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, min_spin);
-  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, max_spin);
-  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, from_spin);
-  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, to_spin);
+  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, min_entry);
+  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, max_entry);
+  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, FtFilterBar, to_entry);
   gtk_widget_class_bind_template_child (widget_class, FtFilterBar, errors_check);
   gtk_widget_class_bind_template_child (widget_class, FtFilterBar, status_label);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -150,10 +163,10 @@ ft_filter_bar_init (FtFilterBar *self)
 
   g_signal_connect_object (self->module_entry, "changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->class_entry, "changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->min_spin, "value-changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->max_spin, "value-changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->from_spin, "value-changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->to_spin, "value-changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->min_entry, "changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->max_entry, "changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->from_entry, "changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->to_entry, "changed", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->errors_check, "toggled", G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
   show_status (self, NULL);
 }

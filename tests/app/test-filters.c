@@ -216,6 +216,14 @@ test_bar_filters_tree (void)
   g_assert_true (ft_timeline_get_trace (FT_TIMELINE (ft_test_find_widget (GTK_WIDGET (window), FT_TYPE_TIMELINE)))
                  == ft_filter_bar_get_view_trace (bar));
   ft_test_save_shot (GTK_WIDGET (window), "filters-module");
+  /* the bar fits the window's default width (1100) */
+  {
+    int min_width;
+
+    gtk_widget_measure (GTK_WIDGET (bar), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    g_test_message ("filter bar minimum width: %d", min_width);
+    g_assert_cmpint (min_width, <=, 1000);
+  }
 
   /* a call deep down keeps the whole path to it */
   gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.prices");
@@ -224,16 +232,22 @@ test_bar_filters_tree (void)
   gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.*");
   gtk_check_button_set_active (bar_child (bar, "errors_check"), TRUE);
   ASSERT_TREE (window, "0,7,8");
-  gtk_spin_button_set_value (bar_child (bar, "min_spin"), 3);
+  gtk_editable_set_text (bar_child (bar, "min_entry"), "3");
   ASSERT_TREE (window, "0,7");
   gtk_check_button_set_active (bar_child (bar, "errors_check"), FALSE);
-  gtk_spin_button_set_value (bar_child (bar, "max_spin"), 3.5);
+  gtk_editable_set_text (bar_child (bar, "max_entry"), "3.5");
   ASSERT_TREE (window, "0,5");
-  gtk_spin_button_set_value (bar_child (bar, "max_spin"), 0);
+  gtk_editable_set_text (bar_child (bar, "max_entry"), "");
   gtk_editable_set_text (bar_child (bar, "class_entry"), "Cart");
-  gtk_spin_button_set_value (bar_child (bar, "min_spin"), 0);
+  gtk_editable_set_text (bar_child (bar, "min_entry"), "");
+  ASSERT_TREE (window, "0,1,2,5");
+  /* not a number: marked, and that condition left out */
+  gtk_editable_set_text (bar_child (bar, "max_entry"), "soon");
+  g_assert_true (gtk_widget_has_css_class (bar_child (bar, "max_entry"), "error"));
   ASSERT_TREE (window, "0,1,2,5");
   ft_test_save_shot (GTK_WIDGET (window), "filters-class");
+  gtk_editable_set_text (bar_child (bar, "max_entry"), "");
+  g_assert_false (gtk_widget_has_css_class (bar_child (bar, "max_entry"), "error"));
 
   /* closing the bar shows every call again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter", NULL));
@@ -272,7 +286,7 @@ test_bar_export (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter", NULL));
   gtk_editable_set_text (bar_child (bar, "module_entry"), "shop.c*");
-  gtk_spin_button_set_value (bar_child (bar, "min_spin"), 1);
+  gtk_editable_set_text (bar_child (bar, "min_entry"), "1");
   ASSERT_TREE (window, "0,2,5,7,8");
   g_assert_true (ft_filter_bar_export (bar, file, &error));
   g_assert_no_error (error);
