@@ -125,10 +125,15 @@ ft_i18n_init (void)
 
 /* The tracer ---------------------------------------------------------- */
 
-/* Running from the build tree, the build tree's launcher is the right
- * tracer, even with an older FlowTrace installed. */
-static gboolean
-running_uninstalled (void)
+/**
+ * ft_application_running_uninstalled:
+ *
+ * Returns: whether this flowtrace-gtk is the build tree's, not an
+ *   installed one: then the build tree's tracer and settings schema are
+ *   the right ones, even with an older FlowTrace installed.
+ */
+gboolean
+ft_application_running_uninstalled (void)
 {
 #ifdef FT_BUILD_ROOT
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
@@ -149,7 +154,7 @@ char *
 ft_application_find_tracer (void)
 {
 #ifdef FT_BUILD_LAUNCHER
-  if (running_uninstalled ())
+  if (ft_application_running_uninstalled ())
     return ft_runner_find_tracer (FT_BUILD_LAUNCHER);
 #endif
   return ft_runner_find_tracer (NULL);

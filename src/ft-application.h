@@ -18,5 +18,6 @@ FtApplication *ft_application_new             (void);
 int            ft_application_get_exit_status (FtApplication *self);
 void           ft_i18n_init                   (void);
 char          *ft_application_find_tracer     (void);
+gboolean       ft_application_running_uninstalled (void);
 
 G_END_DECLS

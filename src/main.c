@@ -35,6 +35,34 @@ add_own_data_dir (void)
   g_setenv ("XDG_DATA_DIRS", value, TRUE);
 }
 
+/* Run from the build folder without `meson devenv`: use the build's
+ * compiled schema rather than fail to find one. */
+static void
+use_build_schemas (void)
+{
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL && ft_application_running_uninstalled ())
+    g_setenv ("GSETTINGS_SCHEMA_DIR", FT_BUILD_SCHEMA_DIR, TRUE);
+}
+
+/* Without its schema GSettings would abort the app: say what to do. */
+static gboolean
+have_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    return TRUE;
+
+  g_printerr (_("flowtrace-gtk: its settings schema %s is not installed. "
+                "Install FlowTrace (meson install), or run it from a build "
+                "folder with “meson devenv -C BUILD flowtrace-gtk”.\n"),
+              APP_ID);
+  return FALSE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -43,6 +71,7 @@ main (int   argc,
   int status;
 
   add_own_data_dir ();
+  use_build_schemas ();
   ft_i18n_init ();
   /* Headless export: no display needed, so before GTK starts. */
   if (ft_export_cli_wanted (argc, argv))
@@ -51,6 +80,8 @@ main (int   argc,
     return ft_filter_cli_run (argc, argv);
   if (ft_diff_cli_wanted (argc, argv))
     return ft_diff_cli_run (argc, argv);
+  if (!have_schema ())
+    return 1;
   g_set_application_name (_("FlowTrace"));
 
   app = ft_application_new ();

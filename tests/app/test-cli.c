@@ -41,6 +41,31 @@ run_with (const char  *out_path,
   return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 }
 
+/* The build's flowtrace-gtk started by hand, without `meson devenv`:
+ * GSETTINGS_SCHEMA_DIR unset, or pointing where no schema is. */
+static int
+run_outside_devenv (const char  *schema_dir,
+                    const char  *out_path,
+                    const char  *trace_path,
+                    char       **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
+  if (schema_dir != NULL)
+    g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", schema_dir, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FLOWTRACE_GTK"),
+                                         "--screenshot", out_path, trace_path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
 static int
 run (const char  *out_path,
      const char  *trace_path,
@@ -146,6 +171,30 @@ test_screenshot_malformed_fails (void)
   (void) trace;
 }
 
+static void
+test_uninstalled_without_devenv (void)
+{
+  g_autofree char *trace = ft_test_write_file ("sample.json", ft_test_sample_trace, -1);
+  g_autofree char *out = ft_test_write_file ("uninstalled.png", "", 0);
+  g_autofree char *never = g_build_filename (g_get_tmp_dir (), "flowtrace-no-schema.png", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  /* Finds the build's own compiled schema. */
+  g_assert_cmpint (run_outside_devenv (NULL, out, trace, &err), ==, 0);
+  g_assert_true (g_file_get_contents (out, &contents, &length, NULL));
+  g_assert_cmpmem (contents, 8, png_signature, 8);
+
+  /* No schema anywhere: a message saying what to do, not an abort. */
+  g_unlink (never);
+  g_assert_cmpint (run_outside_devenv ("/nonexistent", never, trace, &err2), ==, 1);
+  g_assert_nonnull (strstr (err2, "io.github.flowtrace.FlowTrace"));
+  g_assert_nonnull (strstr (err2, "meson devenv"));
+  g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +204,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/cli/screenshot-writes-png", test_screenshot_writes_png);
   g_test_add_func ("/flowtrace/cli/screenshot-malformed-fails", test_screenshot_malformed_fails);
   g_test_add_func ("/flowtrace/cli/style", test_style_dark_by_default_light_on_request);
+  g_test_add_func ("/flowtrace/cli/uninstalled-without-devenv", test_uninstalled_without_devenv);
 
   return g_test_run ();
 }
