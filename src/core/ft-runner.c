@@ -660,7 +660,82 @@ check_folder_writable (const char  *output,
   return TRUE;
 }
 
-/* A new file name in the runs folder: SCRIPT-YYYYMMDD-HHMMSS[-N].json */
+typedef struct
+{
+  char   *name;
+  gint64  mtime;
+} RunFile;
+
+static int
+run_file_newer_first (gconstpointer a,
+                      gconstpointer b)
+{
+  const RunFile *ra = a, *rb = b;
+
+  if (ra->mtime != rb->mtime)
+    return ra->mtime > rb->mtime ? -1 : 1;
+  return -g_strcmp0 (ra->name, rb->name);
+}
+
+/* Keeps the @keep newest traces (*.json) of the runs folder @dir and
+ * deletes the others, with what a run cut short left beside them
+ * (TRACE.*.part).  Files that are not traces are left alone.  Returns
+ * how many traces were deleted. */
+guint
+ft_runner_prune_runs (const char *dir,
+                      guint       keep)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GArray) traces = g_array_new (FALSE, FALSE, sizeof (RunFile));
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  guint deleted = 0;
+
+  if (d == NULL)
+    return 0;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf st;
+
+      if (g_str_has_suffix (name, ".part"))
+        g_ptr_array_add (parts, g_strdup (name));
+      else if (g_str_has_suffix (name, ".json") && g_stat (path, &st) == 0
+               && S_ISREG (st.st_mode))
+        {
+          RunFile rf = { g_strdup (name), (gint64) st.st_mtime };
+          g_array_append_val (traces, rf);
+        }
+    }
+  g_array_sort (traces, run_file_newer_first);
+
+  for (guint i = 0; i < traces->len; i++)
+    {
+      RunFile *rf = &g_array_index (traces, RunFile, i);
+
+      if (i >= keep)
+        {
+          g_autofree char *path = g_build_filename (dir, rf->name, NULL);
+          g_autofree char *prefix = g_strconcat (rf->name, ".", NULL);
+
+          if (g_unlink (path) == 0)
+            deleted++;
+          for (guint j = 0; j < parts->len; j++)
+            if (g_str_has_prefix (g_ptr_array_index (parts, j), prefix))
+              {
+                g_autofree char *part = g_build_filename (dir, g_ptr_array_index (parts, j), NULL);
+                g_unlink (part);
+              }
+        }
+      g_free (rf->name);
+    }
+  return deleted;
+}
+
+/* A new file name in the runs folder: SCRIPT-YYYYMMDD-HHMMSS[-N].json.
+ * The folder keeps the FT_RUNNER_KEEP_RUNS newest traces, this one
+ * included. */
 static char *
 per_run_output (const char  *script,
                 GError     **error)
@@ -682,6 +757,7 @@ per_run_output (const char  *script,
     }
   if (dot != NULL && dot != base)
     *dot = '\0';
+  ft_runner_prune_runs (dir, FT_RUNNER_KEEP_RUNS - 1);
 
   for (guint n = 1; ; n++)
     {

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 
 #define FT_RUNNER_ERROR (ft_runner_error_quark ())
 
+/* Traces kept in the runs folder (ft_runner_runs_dir()) for runs
+ * without an output of their own; older ones are deleted. */
+#define FT_RUNNER_KEEP_RUNS 20
+
 typedef enum
 {
   FT_RUNNER_ERROR_SCRIPT_MISSING,
@@ -57,6 +61,8 @@ char       *ft_runner_find_tracer         (const char          *build_launcher);
 char       *ft_runner_tracer_package_dir  (const char          *launcher);
 char       *ft_runner_tracer_interpreter  (const char          *launcher);
 char       *ft_runner_runs_dir            (void);
+guint       ft_runner_prune_runs          (const char          *dir,
+                                           guint                keep);
 
 /* Interpreters where the tracer imports: a GPtrArray of "PATH\tVERSION"
  * strings, the tracer's own interpreter first. */

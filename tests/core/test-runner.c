@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <utime.h>
 #include <signal.h>
 #include <string.h>
 
@@ -446,6 +447,88 @@ test_per_run_output_in_cache (void)
 }
 
 static void
+touch_at (const char *dir,
+          const char *name,
+          gint64      mtime)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf times = { (time_t) mtime, (time_t) mtime };
+
+  g_assert_true (g_file_set_contents (path, "{}", -1, NULL));
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+static gboolean
+exists_in (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_prune_runs (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "prune", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* r00 is the oldest, r24 the newest */
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("r%02u.json", i);
+      touch_at (dir, name, 1700000000 + i * 60);
+    }
+  touch_at (dir, "r01.json.thread-1.part", 1700000000);
+  touch_at (dir, "r24.json.thread-1.part", 1700000000);
+  touch_at (dir, "notes.txt", 1600000000);
+
+  g_assert_cmpuint (ft_runner_prune_runs (dir, 20), ==, 5);
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("r%02u.json", i);
+      g_assert_cmpint (exists_in (dir, name), ==, i >= 5);
+    }
+  g_assert_false (exists_in (dir, "r01.json.thread-1.part"));
+  g_assert_true (exists_in (dir, "r24.json.thread-1.part"));
+  g_assert_true (exists_in (dir, "notes.txt"));
+
+  /* nothing more to delete; a missing folder is no error */
+  g_assert_cmpuint (ft_runner_prune_runs (dir, 20), ==, 0);
+  g_assert_cmpuint (ft_runner_prune_runs ("/nonexistent/runs", 20), ==, 0);
+}
+
+static void
+test_runs_folder_is_pruned (void)
+{
+  g_autofree char *script = write_script ("pruned.py", "print('hi')\n");
+  g_autofree char *runs = ft_runner_runs_dir ();
+  g_autoptr(FtRunner) runner = ft_runner_new (script);
+  g_autoptr(GDir) d = NULL;
+  RunLog log = { 0 };
+  guint n_traces = 0;
+  const char *name;
+
+  g_assert_cmpint (g_mkdir_with_parents (runs, 0700), ==, 0);
+  for (guint i = 0; i < FT_RUNNER_KEEP_RUNS + 3; i++)
+    {
+      g_autofree char *old = g_strdup_printf ("old-%02u.json", i);
+      touch_at (runs, old, 1700000000 + i);
+    }
+
+  run (runner, NULL, &log);
+  g_assert_no_error (log.error);
+  g_assert_true (g_file_test (ft_runner_get_output (runner), G_FILE_TEST_IS_REGULAR));
+  d = g_dir_open (runs, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    n_traces += g_str_has_suffix (name, ".json");
+  g_assert_cmpuint (n_traces, ==, FT_RUNNER_KEEP_RUNS);
+  g_assert_false (exists_in (runs, "old-00.json"));
+  g_assert_true (exists_in (runs, "old-22.json"));
+  run_log_clear (&log);
+}
+
+static void
 test_working_dir (void)
 {
   g_autofree char *script = write_script ("cwd.py", "import os\nprint(os.getcwd())\n");
@@ -548,6 +631,8 @@ main (int   argc,
   g_test_add_func ("/flowtrace/runner/output-not-writable", test_output_not_writable);
   g_test_add_func ("/flowtrace/runner/tracer-missing", test_tracer_missing);
   g_test_add_func ("/flowtrace/runner/per-run-output-in-cache", test_per_run_output_in_cache);
+  g_test_add_func ("/flowtrace/runner/prune-runs", test_prune_runs);
+  g_test_add_func ("/flowtrace/runner/runs-folder-is-pruned", test_runs_folder_is_pruned);
   g_test_add_func ("/flowtrace/runner/working-dir", test_working_dir);
   g_test_add_func ("/flowtrace/runner/interpreters-offered", test_interpreters_offered);
 
