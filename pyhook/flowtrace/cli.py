@@ -436,9 +436,11 @@ def run(opts):
         raise UsageError("cannot write the trace '%s': %s"
                          % (output, exc.strerror or exc)) from None
 
+    restore_raw_threads = _follow_raw_threads()
     if code is not None:
         _run_script(code, module, outcome)
     elapsed = time.perf_counter() - t0
+    restore_raw_threads()
 
     tracer.stop(_root_trailer(outcome.error, outcome.error_type, elapsed,
                               outcome.status))
@@ -451,6 +453,39 @@ def run(opts):
     if outcome.interrupted:
         _die_of_sigint()
     return outcome.status
+
+
+_NO_KWARGS = object()
+
+
+def _follow_raw_threads():
+    """Below 3.12 the C hook reaches new threads through threading.setprofile(),
+    which only threading's own threads honour: threads started with
+    _thread.start_new_thread() directly get the same profile hook here, set
+    just before their function runs.  Returns the function that undoes it."""
+    if sys.version_info >= (3, 12):
+        return lambda: None
+    import _thread
+    original = _thread.start_new_thread
+
+    def start_new_thread(function, args, kwargs=_NO_KWARGS):
+        hook = threading.getprofile()
+
+        def run(*args, **kwargs):
+            if hook is not None:
+                sys.setprofile(hook)
+            return function(*args, **kwargs)
+
+        if kwargs is _NO_KWARGS:
+            return original(run, args)
+        return original(run, args, kwargs)
+
+    start_new_thread.__doc__ = original.__doc__
+    _thread.start_new_thread = _thread.start_new = start_new_thread
+
+    def restore():
+        _thread.start_new_thread = _thread.start_new = original
+    return restore
 
 
 # --- export to OTLP after the run -------------------------------------------

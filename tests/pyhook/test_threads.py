@@ -203,9 +203,6 @@ if __name__ == "__main__":
             self.assertEqual([n["callable"] for n in call_nodes(data)], ["run"], method)
             self.assertEqual(find_one(self, data, "run")["output"], [0, 1, 4, 9, 16])
 
-    @unittest.skipIf(sys.version_info < (3, 12),
-                     "known limitation below 3.12: the profile hook reaches threads "
-                     "started through threading only, not _thread or C extensions")
     def test_thread_started_without_threading(self):
         script = self.write_script("rawthread.py", '''
 import _thread, threading
