@@ -80,16 +80,27 @@ has_schema (void)
   return schema != NULL;
 }
 
+static gboolean
+is_c_locale (const char *name)
+{
+  return name == NULL || g_str_equal (name, "C") || g_str_equal (name, "POSIX");
+}
+
+/* With no LANG at all, a "C" character set would print our quotes and
+ * the translations' accents as "?": use C.UTF-8, as Python does. */
+static void
+use_utf8_ctype (void)
+{
+  if (is_c_locale (setlocale (LC_CTYPE, NULL)))
+    setlocale (LC_CTYPE, "C.UTF-8");
+}
+
 /* gettext ignores LANGUAGE while the messages locale is "C"; C.UTF-8
  * is always present and lets it choose. */
 static void
 allow_language_variable (void)
 {
-  const char *messages = setlocale (LC_MESSAGES, NULL);
-
-  if (g_getenv ("LANGUAGE") == NULL)
-    return;
-  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+  if (g_getenv ("LANGUAGE") != NULL && is_c_locale (setlocale (LC_MESSAGES, NULL)))
     setlocale (LC_MESSAGES, "C.UTF-8");
 }
 
@@ -107,6 +118,11 @@ ft_i18n_init (void)
   const char *localedir = g_getenv ("FLOWTRACE_LOCALEDIR");
 
   setlocale (LC_ALL, "");
+  /* gtk_init() would call setlocale (LC_ALL, "") again, putting the
+   * messages locale back to "C" when no LANG is set: LANGUAGE and the
+   * "language" setting would then be ignored. */
+  gtk_disable_setlocale ();
+  use_utf8_ctype ();
 
   if (has_schema ())
     {
