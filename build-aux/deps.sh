@@ -10,6 +10,7 @@ PACKAGES="
   libjson-glib-dev libsoup-3.0-dev
   desktop-file-utils appstream
   xvfb xauth
+  flatpak-builder
 "
 
 if [ "$(id -u)" -eq 0 ]; then
