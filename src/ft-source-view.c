@@ -58,6 +58,25 @@ resolve (FtTrace    *trace,
   return dir != NULL ? g_file_resolve_relative_path (dir, path) : g_file_new_for_path (path);
 }
 
+/* A text view measures its lines in idle steps over several frames, so
+ * the box would grow a line at a time after each selection: ask for the
+ * height of @n_lines at once. */
+static void
+reserve_lines (FtSourceView *self,
+               guint         n_lines)
+{
+  GtkWidget *view = GTK_WIDGET (self->text_view);
+  PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (view), NULL, NULL);
+  int line = MAX (pango_font_metrics_get_height (metrics),
+                  pango_font_metrics_get_ascent (metrics) + pango_font_metrics_get_descent (metrics));
+
+  pango_font_metrics_unref (metrics);
+  gtk_widget_set_size_request (view, -1,
+                               PANGO_PIXELS_CEIL (line * (int) n_lines)
+                               + gtk_text_view_get_top_margin (self->text_view)
+                               + gtk_text_view_get_bottom_margin (self->text_view));
+}
+
 /* Numbered lines around line; the call's own line is marked. */
 static void
 fill_text (FtSourceView *self,
@@ -79,6 +98,7 @@ fill_text (FtSourceView *self,
       gtk_text_buffer_get_end_iter (buffer, &end);
       gtk_text_buffer_insert (buffer, &end, text, -1);
     }
+  reserve_lines (self, last >= first ? last - first + 1 : 1);
   if (self->line >= first && self->line <= last)
     {
       gtk_text_buffer_get_iter_at_line (buffer, &start, self->line - first);
