@@ -12,7 +12,9 @@ import atexit
 import io
 import json
 import math
+import fnmatch
 import os
+import re
 import signal
 import site
 import sys
@@ -41,8 +43,39 @@ examples:
 browse a trace with: flowtrace-gtk trace.json"""
 
 
+_REDACT_NAME_RE = re.compile(r"[A-Za-z0-9_-]+")
+
+
 class UsageError(Exception):
     """A problem with the command line or its files, reported in one line."""
+
+
+# Arguments, dict keys and attributes whose name contains one of these
+# (case-insensitive, `_` and `-` ignored) are written as "***".
+DEFAULT_REDACT = ("password", "passwd", "secret", "token", "api_key", "apikey",
+                  "authorization", "cookie", "private_key")
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            "%r is not a whole number of levels >= 1" % text)
+    return value
+
+
+def _milliseconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (0.0 <= value <= 1e9):
+        raise argparse.ArgumentTypeError(
+            "%r is not a number of milliseconds >= 0 (e.g. 0.05)" % text)
+    return value
 
 
 def _build_parser():
@@ -80,6 +113,26 @@ def _build_parser():
     parser.add_argument("--trace-any", action="store_true",
                         help="trace any non-stdlib code (site-packages included), "
                              "not only code under the script's folder")
+    parser.add_argument("--include", metavar="GLOB", action="append", default=[],
+                        help="record only functions of modules whose __name__ "
+                             "matches GLOB (fnmatch, e.g. 'demo.*'); repeatable")
+    parser.add_argument("--exclude", metavar="GLOB", action="append", default=[],
+                        help="do not record functions of modules whose __name__ "
+                             "matches GLOB; wins over --include; repeatable")
+    parser.add_argument("--max-depth", metavar="N", type=_positive_int,
+                        help="record calls down to N levels per thread (a thread's "
+                             "top-level call is level 1); deeper calls are only "
+                             "counted (skipped_calls)")
+    parser.add_argument("--min-duration", metavar="MS", type=_milliseconds,
+                        help="leave out calls shorter than MS milliseconds (counted "
+                             "as skipped_calls on their caller); calls that raise "
+                             "are kept")
+    parser.add_argument("--redact", metavar="NAME", action="append", default=[],
+                        help="also write arguments and dict keys named like NAME "
+                             "as \"***\" (added to: %s); repeatable"
+                             % ", ".join(DEFAULT_REDACT))
+    parser.add_argument("--no-redact", action="store_true",
+                        help="record secrets as they are (no redaction)")
     parser.add_argument("--verbose", action="store_true",
                         help="log flushes and a heartbeat line (calls, inflight, "
                              "pending_flush, flushes, last_snapshot_bytes, "
@@ -132,6 +185,24 @@ def parse_args(argv):
     if not math.isfinite(opts.flush_interval):
         parser.error("--flush-interval must be a number of seconds, not %r"
                      % opts.flush_interval)
+    for flag, patterns in (("--include", opts.include), ("--exclude", opts.exclude)):
+        for pattern in patterns:
+            if not pattern.strip():
+                parser.error("%s needs a module name pattern such as 'demo.*', "
+                             "not an empty string" % flag)
+            if "/" in pattern or "\\" in pattern or pattern.endswith(".py"):
+                parser.error("%s takes a module name pattern such as 'demo.*' "
+                             "(the module's __name__), not a file path: %r"
+                             % (flag, pattern))
+    for name in opts.redact:
+        if not _REDACT_NAME_RE.fullmatch(name) or not name.strip("_-"):
+            parser.error("--redact takes a name made of ASCII letters, digits, '_' "
+                         "and '-' (e.g. session_id), not %r" % name)
+    if opts.no_redact and opts.redact:
+        parser.error("--redact and --no-redact cannot be used together")
+    if opts.min_duration and opts.flush_every_call:
+        parser.error("--min-duration cannot leave out calls with --flush-every-call "
+                     "(every call is on disk before it ends); drop one of them")
     return opts
 
 
@@ -209,13 +280,82 @@ def make_filter(script_dir, trace_any):
     return accept
 
 
+class ModuleFilter:
+    """--include/--exclude: module name -> bool, asked once per module.
+
+    fnmatch on __name__, case-sensitive: 'demo.*' matches 'demo.tax' but not
+    'demo'; 'demo*' matches both (and 'demography').  --exclude wins.
+    """
+
+    def __init__(self, include, exclude):
+        self.include = list(include)
+        self.exclude = list(exclude)
+        self.used = set()
+
+    def __call__(self, name):
+        excluded = self._match(name, self.exclude)
+        included = self._match(name, self.include) or not self.include
+        return included and not excluded
+
+    def _match(self, name, patterns):
+        hits = [p for p in patterns if fnmatch.fnmatchcase(name, p)]
+        self.used.update(hits)
+        return bool(hits)
+
+    def unused(self):
+        """Patterns that matched no module whose code ran."""
+        return [(flag, p) for flag, patterns in (("--include", self.include),
+                                                 ("--exclude", self.exclude))
+                for p in patterns if p not in self.used]
+
+
+def redact_names(opts):
+    """The names redacted in this run, in order, without repeats."""
+    if opts.no_redact:
+        return []
+    names = []
+    for name in list(DEFAULT_REDACT) + list(opts.redact):
+        if name.lower() not in (n.lower() for n in names):
+            names.append(name)
+    return names
+
+
+def _redact_key(name):
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def redact_argv(argv, names):
+    """The script's arguments with the values of options named like a
+    secret (--password X, --api-key=X) written as ***."""
+    keys = [_redact_key(n) for n in names]
+    out = []
+    hide_next = False
+    for arg in argv:
+        if hide_next and not arg.startswith("-"):
+            out.append("***")
+            hide_next = False
+            continue
+        hide_next = False
+        if arg.startswith("-") and len(arg) > 1:
+            option, eq, _value = arg.lstrip("-").partition("=")
+            if any(k in _redact_key(option) for k in keys):
+                if eq:
+                    arg = arg[:len(arg) - len(_value)] + "***"
+                else:
+                    hide_next = True
+        out.append(arg)
+    return out
+
+
 # --- the root node ---------------------------------------------------------
 
 def _dumps(value):
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns):
+def _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns,
+                 redact):
+    argv = [argv[0]] + redact_argv(argv[1:], redact)
     flags = {
         "flush_interval": opts.flush_interval,
         "flush_every_call": opts.flush_every_call,
@@ -225,6 +365,11 @@ def _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns):
         "skip_inputs": opts.skip_inputs,
         "skip_outputs": opts.skip_outputs,
         "trace_any": opts.trace_any,
+        "include": opts.include,
+        "exclude": opts.exclude,
+        "max_depth": opts.max_depth,
+        "min_duration_ms": opts.min_duration or None,
+        "redact": redact,
         "verbose": opts.verbose,
     }
     meta = {
@@ -394,7 +539,12 @@ def run(opts):
     use_tracemalloc = memory and not opts.no_tracemalloc
     argv = [script] + list(opts.script_args)
     started_ns = time.time_ns()
-    header = _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns)
+    redact = redact_names(opts)
+    header = _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns,
+                          redact)
+    module_filter = None
+    if opts.include or opts.exclude:
+        module_filter = ModuleFilter(opts.include, opts.exclude)
 
     module = _new_main_module(script_path)
     outcome = _Outcome()
@@ -431,6 +581,10 @@ def run(opts):
             flush_every_call=opts.flush_every_call,
             log_flushes=opts.log_flushes or opts.verbose,
             verbose=opts.verbose,
+            module_filter=module_filter,
+            max_depth=opts.max_depth or 0,
+            min_duration_ms=opts.min_duration or 0.0,
+            redact=[_redact_key(n) for n in redact],
         )
     except OSError as exc:
         raise UsageError("cannot write the trace '%s': %s"
@@ -445,6 +599,11 @@ def run(opts):
     tracer.stop(_root_trailer(outcome.error, outcome.error_type, elapsed,
                               outcome.status))
     _flush_std_streams()
+    if module_filter is not None:
+        for flag, pattern in module_filter.unused():
+            _report(stderr, "[FlowTrace] %s %r matched no module of the recorded "
+                            "code (patterns match __name__, e.g. 'demo.*')\n"
+                    % (flag, pattern))
     # The stream the run started with: the script may have replaced sys.stderr.
     _report(stderr, "[FlowTrace] Profiling finished in %.3fs (script=%s)\n"
             % (elapsed, os.path.basename(script)))

@@ -291,6 +291,159 @@ put_set(FtThread *t, PyObject *v, int depth, PyObject **anc)
     FT_PUTS(t, "]");
 }
 
+/* ---- redaction ------------------------------------------------------ */
+
+/* Names are compared in a normal form: ASCII letters in lower case, `_`
+ * and `-` left out, so "user_password", "X-Api-Key" and "apiKey" contain
+ * "password" and "apikey".  Any other character stays as it is (and, not
+ * being in a name, only breaks a match). */
+static inline int
+redact_norm(Py_UCS4 ch)
+{
+    if (ch == '_' || ch == '-') {
+        return -1;
+    }
+    if (ch >= 'A' && ch <= 'Z') {
+        return (int)(ch + ('a' - 'A'));
+    }
+    return ch < 128 ? (int)ch : 0x80;
+}
+
+void
+ft_redact_clear(FtTracer *tr)
+{
+    int i;
+
+    for (i = 0; i < tr->nredact; i++) {
+        PyMem_RawFree(tr->redact[i]);
+    }
+    PyMem_RawFree(tr->redact);
+    PyMem_RawFree(tr->redact_lens);
+    tr->redact = NULL;
+    tr->redact_lens = NULL;
+    tr->nredact = 0;
+    tr->redact_min = 0;
+    memset(tr->redact_first, 0, sizeof(tr->redact_first));
+}
+
+/* names: a sequence of str (ASCII); empty turns redaction off. */
+int
+ft_redact_set(FtTracer *tr, PyObject *names)
+{
+    PyObject *seq = PySequence_Fast(names, "flowtrace: redact= must be a "
+                                           "sequence of names");
+    Py_ssize_t i, n;
+
+    ft_redact_clear(tr);
+    if (seq == NULL) {
+        return -1;
+    }
+    n = PySequence_Fast_GET_SIZE(seq);
+    tr->redact = PyMem_RawCalloc((size_t)n + 1, sizeof(char *));
+    tr->redact_lens = PyMem_RawCalloc((size_t)n + 1, sizeof(size_t));
+    if (tr->redact == NULL || tr->redact_lens == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        PyObject *name = PySequence_Fast_GET_ITEM(seq, i);
+        Py_ssize_t k, len;
+        char *out;
+        size_t m = 0;
+
+        if (!PyUnicode_Check(name) || !PyUnicode_IS_ASCII(name)) {
+            PyErr_SetString(PyExc_ValueError, "flowtrace: redact= names must "
+                            "be ASCII strings");
+            Py_DECREF(seq);
+            return -1;
+        }
+        len = PyUnicode_GET_LENGTH(name);
+        out = PyMem_RawMalloc((size_t)len + 1);
+        if (out == NULL) {
+            Py_DECREF(seq);
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (k = 0; k < len; k++) {
+            int ch = redact_norm(PyUnicode_READ_CHAR(name, k));
+            if (ch >= 0) {
+                out[m++] = (char)ch;
+            }
+        }
+        if (m == 0) {
+            PyMem_RawFree(out);
+            PyErr_Format(PyExc_ValueError, "flowtrace: redact= name %R has "
+                         "no letter or digit", name);
+            Py_DECREF(seq);
+            return -1;
+        }
+        tr->redact[tr->nredact] = out;
+        tr->redact_lens[tr->nredact++] = m;
+        tr->redact_first[(unsigned char)out[0]] = 1;
+        if (tr->redact_min == 0 || m < tr->redact_min) {
+            tr->redact_min = m;
+        }
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+/* 1 if the str `name` contains one of the redaction names (normal form). */
+int
+ft_redact_match(FtTracer *tr, PyObject *name)
+{
+    char stack[256], *norm = stack;
+    Py_ssize_t i, n;
+    size_t m = 0, pos;
+    int kind, j, found = 0;
+    const void *data;
+
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(name) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+#endif
+    n = PyUnicode_GET_LENGTH(name);
+    if (tr->nredact == 0 || (size_t)n < tr->redact_min) {
+        return 0;
+    }
+    if ((size_t)n > sizeof(stack)) {
+        norm = PyMem_RawMalloc((size_t)n);
+        if (norm == NULL) {
+            return 1;   /* cannot tell: hide it */
+        }
+    }
+    kind = PyUnicode_KIND(name);
+    data = PyUnicode_DATA(name);
+    for (i = 0; i < n; i++) {
+        int ch = redact_norm(PyUnicode_READ(kind, data, i));
+        if (ch >= 0) {
+            norm[m++] = (char)ch;
+        }
+    }
+    for (pos = 0; pos + tr->redact_min <= m && !found; pos++) {
+        unsigned char c = (unsigned char)norm[pos];
+        if (c >= 128 || !tr->redact_first[c]) {
+            continue;
+        }
+        for (j = 0; j < tr->nredact; j++) {
+            size_t k = tr->redact_lens[j];
+            if (k <= m - pos && memcmp(norm + pos, tr->redact[j], k) == 0) {
+                found = 1;
+                break;
+            }
+        }
+    }
+    if (norm != stack) {
+        PyMem_RawFree(norm);
+    }
+    return found;
+}
+
+#define FT_REDACTED "\"***\""
+
 /* A dict key as a JSON string. */
 static void
 put_key(FtThread *t, PyObject *k)
@@ -372,7 +525,12 @@ put_dict(FtThread *t, PyObject *v, int depth, PyObject **anc)
         Py_INCREF(val);
         put_key(t, k);
         FT_PUTS(t, ":");
-        capture(t, val, depth + 1, anc);
+        if (t->tr->nredact && PyUnicode_Check(k) && ft_redact_match(t->tr, k)) {
+            FT_PUTS(t, FT_REDACTED);
+        }
+        else {
+            capture(t, val, depth + 1, anc);
+        }
         Py_DECREF(k);
         Py_DECREF(val);
     }
@@ -570,6 +728,10 @@ ft_capture_args(FtThread *t, FtCode *c, PyObject **locals)
         }
         first = 0;
         ft_put(t, c->argkeys[i], c->argkey_lens[i]);
+        if (c->argredact[i]) {
+            FT_PUTS(t, FT_REDACTED);
+            continue;
+        }
         Py_INCREF(v);
         capture(t, v, 0, anc);
         Py_DECREF(v);

@@ -66,6 +66,7 @@ code_info_free(void *p)
     PyMem_RawFree(c->argkey_lens);
     PyMem_RawFree(c->argslots);
     PyMem_RawFree(c->argcell);
+    PyMem_RawFree(c->argredact);
     PyMem_RawFree(c);
 }
 
@@ -124,7 +125,9 @@ build_args(FtCode *c, PyCodeObject *co)
     c->argkey_lens = PyMem_RawCalloc((size_t)n + 1, sizeof(size_t));
     c->argslots = PyMem_RawCalloc((size_t)n + 1, sizeof(int));
     c->argcell = PyMem_RawCalloc((size_t)n + 1, sizeof(int));
-    if (!c->argkeys || !c->argkey_lens || !c->argslots || !c->argcell) {
+    c->argredact = PyMem_RawCalloc((size_t)n + 1, 1);
+    if (!c->argkeys || !c->argkey_lens || !c->argslots || !c->argcell
+        || !c->argredact) {
         return -1;
     }
     for (i = 0; i < n; i++) {
@@ -243,17 +246,16 @@ is_synthetic(PyCodeObject *co)
            && PyUnicode_READ_CHAR(co->co_name, 0) == '<';
 }
 
+/* Asks filter(key) once per key (cached in cache): 1 yes, 0 no, -1 not
+ * now (stop() ran meanwhile, or no room to run the filter). */
 static int
-decide(FtThread *t, PyCodeObject *co)
+ask_filter(FtThread *t, PyObject *filter, PyObject **cache, PyObject *key)
 {
     FtTracer *tr = t->tr;
     PyObject *res;
     int ok;
 
-    if (is_synthetic(co)) {
-        return 0;
-    }
-    res = PyDict_GetItemWithError(tr->filter_cache, co->co_filename);
+    res = PyDict_GetItemWithError(*cache, key);
     if (res != NULL) {
         return res == Py_True;
     }
@@ -261,10 +263,12 @@ decide(FtThread *t, PyCodeObject *co)
         PyErr_Clear();
         return 0;
     }
+    Py_INCREF(filter);
     t->capturing++;
-    res = PyObject_CallOneArg(tr->filter, co->co_filename);
+    res = PyObject_CallOneArg(filter, key);
     t->capturing--;
-    if (t->detached || tr->filter_cache == NULL) {
+    Py_DECREF(filter);
+    if (t->detached || *cache == NULL || !tr->active) {
         /* stop() ran while the filter had released the GIL */
         Py_XDECREF(res);
         PyErr_Clear();
@@ -286,11 +290,59 @@ decide(FtThread *t, PyCodeObject *co)
         Py_DECREF(res);
         PyErr_Clear();
     }
-    if (PyDict_SetItem(tr->filter_cache, co->co_filename,
-                       ok ? Py_True : Py_False) < 0) {
+    if (PyDict_SetItem(*cache, key, ok ? Py_True : Py_False) < 0) {
         PyErr_Clear();
     }
     return ok;
+}
+
+static int
+decide(FtThread *t, PyCodeObject *co, PyObject *globals)
+{
+    FtTracer *tr = t->tr;
+    PyObject *modname = NULL;
+    int ok;
+
+    if (is_synthetic(co)) {
+        return 0;
+    }
+    ok = ask_filter(t, tr->filter, &tr->filter_cache, co->co_filename);
+    if (ok <= 0 || tr->module_filter == NULL) {
+        return ok;
+    }
+    /* --include/--exclude: by the module's __name__ ("" when it has
+     * none) */
+    if (globals != NULL && PyDict_Check(globals)) {
+        modname = PyDict_GetItemString(globals, "__name__");
+    }
+    if (modname != NULL && PyUnicode_Check(modname)) {
+        Py_INCREF(modname);
+    }
+    else if ((modname = PyUnicode_FromStringAndSize("", 0)) == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    ok = ask_filter(t, tr->module_filter, &tr->module_cache, modname);
+    Py_DECREF(modname);
+    return ok;
+}
+
+/* Which arguments of c are written as "***" in this recording. */
+static void
+redact_args(FtTracer *tr, FtCode *c, PyCodeObject *co)
+{
+    PyObject *names;
+    int i;
+
+#if PY_VERSION_HEX >= 0x030B0000
+    names = co->co_localsplusnames;
+#else
+    names = co->co_varnames;
+#endif
+    for (i = 0; i < c->nargs; i++) {
+        c->argredact[i] = tr->nredact > 0
+            && ft_redact_match(tr, PyTuple_GET_ITEM(names, i));
+    }
 }
 
 static void thread_free(FtThread *t);
@@ -346,7 +398,7 @@ code_info(FtThread *t, PyObject *code, PyObject *globals)
         }
     }
     hook_enter(t);
-    c->record = decide(t, (PyCodeObject *)code);
+    c->record = decide(t, (PyCodeObject *)code, globals);
     if (hook_leave(t)) {
         return NULL;
     }
@@ -354,6 +406,9 @@ code_info(FtThread *t, PyObject *code, PyObject *globals)
         c->record = 0;
         c->gen = 0;
         return NULL;
+    }
+    if (c->record) {
+        redact_args(t->tr, c, (PyCodeObject *)code);
     }
     c->gen = t->tr->gen;
     return c;
@@ -701,6 +756,8 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
     if (p == NULL) {
         return;
     }
+    e->open_pos = t->flushed + (uint64_t)(p - t->buf);
+    e->id = tr->next_id;
     if (parent != NULL ? parent->nchildren++ : t->top_children++) {
         *p++ = ',';
     }
@@ -753,6 +810,95 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
 
 
 
+/* ---- capture-time filters: --max-depth and --min-duration ------------ */
+
+/* A call of recorded code below --max-depth: no node; counted on the
+ * deepest open node (skip_depth pairs it with its return). */
+static void
+skip_call(FtThread *t)
+{
+    t->skip_depth++;
+    if (t->depth > 0) {
+        t->stack[t->depth - 1].skipped++;
+    }
+    else {
+        t->top_skipped++;
+    }
+}
+
+/* The return of a call skip_call() counted: 1 if this event was one.
+ * While calls are skipped, every recorded code's return is theirs (frames
+ * end in the reverse order they start). */
+static int
+skip_return(FtThread *t, PyObject *code)
+{
+    void *extra = NULL;
+
+    if (t->skip_depth == 0) {
+        return 0;
+    }
+    if (ft_code_get_extra(code, ft_extra_index, &extra) < 0) {
+        PyErr_Clear();
+        return 1;
+    }
+    if (extra != NULL && ((FtCode *)extra)->gen == t->tr->gen
+        && ((FtCode *)extra)->record) {
+        t->skip_depth--;
+    }
+    return 1;
+}
+
+/* --min-duration: a call that returned (no exception) sooner than the
+ * limit, with no child node left, is cut from the buffer if its text is
+ * all still there, and counted on its parent with what it had skipped.
+ * Its id is given back when no node opened after it. */
+static int
+drop_short(FtThread *t, FtEntry *e, uint64_t now)
+{
+    FtTracer *tr = t->tr;
+    FtEntry *parent = t->depth > 1 ? e - 1 : NULL;
+
+    if (now - e->start_ns >= tr->min_duration_ns || e->nchildren > 0
+        || e->open_pos < t->flushed) {
+        return 0;
+    }
+    t->len = (size_t)(e->open_pos - t->flushed);
+    if (tr->next_id == e->id + 1) {
+        tr->next_id = e->id;
+    }
+    if (parent != NULL) {
+        parent->nchildren--;
+        parent->skipped += 1 + e->skipped;
+    }
+    else {
+        t->top_children--;
+        t->top_skipped += 1 + e->skipped;
+    }
+    return 1;
+}
+
+/* ,"skipped_calls":K (nothing when K is 0); p has room for 40 bytes */
+static inline char *
+w_skipped(char *p, uint64_t k)
+{
+    if (k > 0) {
+        W_LIT(p, "\"skipped_calls\":");
+        p = w_u64(p, k);
+        *p++ = ',';
+    }
+    return p;
+}
+
+static void
+put_skipped(FtThread *t, uint64_t k)
+{
+    char *p;
+
+    if (k > 0 && (p = ft_reserve(t, 64)) != NULL) {
+        t->len = (size_t)(w_skipped(p, k) - t->buf);
+    }
+}
+
 /* Returns 1 when the code is not recorded (caller may disable it). */
 static int
 on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
@@ -773,6 +919,11 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     }
     if (!c->record) {
         return 1;
+    }
+    if (t->skip_depth > 0
+        || (t->tr->max_depth > 0 && t->depth >= t->tr->max_depth)) {
+        skip_call(t);
+        return 0;
     }
     if (!t->opened) {
         int rc;
@@ -802,6 +953,7 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     e->code = code;
     e->info = c;
     e->nchildren = 0;
+    e->skipped = 0;
     e->start_ns = ft_trace_ns(tr);
     tr->calls++;
     tr->inflight++;
@@ -848,6 +1000,9 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     if (t->capturing || t->detached || t->finished) {
         return;
     }
+    if (skip_return(t, code)) {
+        return;
+    }
     if (t->exc_pending) {
         resolve_pending(t, NULL);
     }
@@ -856,13 +1011,20 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     }
     hook_enter(t);
     e = &t->stack[t->depth - 1];
+    if (tr->min_duration_ns > 0 && exc == NULL && !pending
+        && drop_short(t, e, ft_trace_ns(tr))) {
+        now = t->last_ns;
+        goto popped;
+    }
     if (tr->skip_inputs && tr->skip_outputs && !tr->memory && exc == NULL
         && !pending) {
         /* the whole closing in one reservation */
-        char *p = ft_reserve(t, 160);
+        char *p = ft_reserve(t, 200);
         now = ft_trace_ns(tr);
         if (p != NULL) {
-            W_LIT(p, "],\"inputs_after\":{},\"output\":null,"
+            W_LIT(p, "],");
+            p = w_skipped(p, e->skipped);
+            W_LIT(p, "\"inputs_after\":{},\"output\":null,"
                      "\"duration_ms\":");
             p = w_ms(p, now - e->start_ns);
             W_LIT(p, ",\"error\":null,\"error_type\":null}");
@@ -870,7 +1032,9 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         }
         goto popped;
     }
-    FT_PUTS(t, "],\"inputs_after\":");
+    FT_PUTS(t, "],");
+    put_skipped(t, e->skipped);
+    FT_PUTS(t, "\"inputs_after\":");
     t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
     if (tr->skip_inputs || locals == NULL) {
         FT_PUTS(t, "{}");
@@ -958,16 +1122,21 @@ thread_close(FtThread *t, uint64_t now)
     if (t->exc_pending) {
         resolve_pending(t, NULL);
     }
+    t->skip_depth = 0;
     while (t->depth > 0) {
         FtEntry *e = &t->stack[--t->depth];
-        FT_PUTS(t, "],\"output\":null,\"error\":null,\"error_type\":null,"
+        FT_PUTS(t, "],");
+        put_skipped(t, e->skipped);
+        FT_PUTS(t, "\"output\":null,\"error\":null,\"error_type\":null,"
                    "\"incomplete\":true,\"duration_ms\":");
         ft_put_ms(t, now > e->start_ns ? now - e->start_ns : 0);
         FT_PUTS(t, "}");
         t->tr->inflight--;
         Py_CLEAR(e->code);
     }
-    FT_PUTS(t, "],\"duration_ms\":");
+    FT_PUTS(t, "],");
+    put_skipped(t, t->top_skipped);
+    FT_PUTS(t, "\"duration_ms\":");
     if (t == t->tr->main) {
         ft_put_ms(t, now - t->start_ns);
     }
@@ -1368,7 +1537,12 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
         }
     }
     else if (cb->kind == FT_EV_RETURN) {
-        if (ft_tls == NULL || ft_tls_gen != tr->gen || ft_tls->depth == 0
+        if (ft_tls != NULL && ft_tls_gen == tr->gen && ft_tls->skip_depth > 0
+            && !ft_tls->capturing) {
+            /* below --max-depth (see skip_return) */
+            on_return(tr, code, locals, Py_None, NULL, 0);
+        }
+        else if (ft_tls == NULL || ft_tls_gen != tr->gen || ft_tls->depth == 0
             || ft_tls->stack[ft_tls->depth - 1].code != code) {
             /* Not an open recorded call: disable if filtered. */
             void *extra = NULL;
@@ -1383,7 +1557,9 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
             PyErr_Clear();
             Py_RETURN_NONE;
         }
-        on_return(tr, code, locals, nargs > 2 ? args[2] : Py_None, NULL, 0);
+        else {
+            on_return(tr, code, locals, nargs > 2 ? args[2] : Py_None, NULL, 0);
+        }
     }
     else {
         on_return(tr, code, locals, NULL, nargs > 2 ? args[2] : Py_None, 0);

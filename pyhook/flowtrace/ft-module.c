@@ -260,6 +260,9 @@ tracer_clear(FtTracer *tr)
 {
     Py_CLEAR(tr->filter);
     Py_CLEAR(tr->filter_cache);
+    Py_CLEAR(tr->module_filter);
+    Py_CLEAR(tr->module_cache);
+    ft_redact_clear(tr);
     Py_CLEAR(tr->types);
     Py_CLEAR(tr->tracemalloc_get);
     Py_CLEAR(tr->current_thread);
@@ -298,8 +301,9 @@ load_helpers(FtTracer *tr)
         }
     }
     tr->filter_cache = PyDict_New();
+    tr->module_cache = PyDict_New();
     tr->types = PyDict_New();
-    return (tr->filter_cache && tr->types) ? 0 : -1;
+    return (tr->filter_cache && tr->module_cache && tr->types) ? 0 : -1;
 }
 
 static int
@@ -355,10 +359,14 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     static char *kwlist[] = {"path", "header", "filter", "skip_inputs",
                              "skip_outputs", "memory", "tracemalloc",
                              "flush_interval", "flush_every_call",
-                             "log_flushes", "verbose", NULL};
+                             "log_flushes", "verbose", "module_filter",
+                             "max_depth", "min_duration_ms", "redact", NULL};
     FtModuleState *st = module_state(module);
     FtTracer *tr = &st->tr;
-    PyObject *path_obj = NULL, *filter = NULL;
+    PyObject *path_obj = NULL, *filter = NULL, *module_filter = Py_None;
+    PyObject *redact = NULL;
+    int max_depth = 0;
+    double min_ms = 0.0;
     const char *header;
     Py_ssize_t header_len;
     int skip_inputs = 0, skip_outputs = 0, memory = 0, tmalloc = 0;
@@ -367,12 +375,28 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     const char *mark = "\"complete\":false", *p, *last = NULL;
     FtThread *t;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&s#|$Oppppdppp", kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&s#|$OppppdpppOidO",
+                                     kwlist,
                                      PyUnicode_FSConverter, &path_obj,
                                      &header, &header_len, &filter,
                                      &skip_inputs, &skip_outputs, &memory,
                                      &tmalloc, &interval, &every, &logf,
-                                     &verbose)) {
+                                     &verbose, &module_filter, &max_depth,
+                                     &min_ms, &redact)) {
+        return NULL;
+    }
+    if (module_filter != Py_None && !PyCallable_Check(module_filter)) {
+        Py_DECREF(path_obj);
+        PyErr_SetString(PyExc_TypeError,
+                        "flowtrace: module_filter= must be None or a callable "
+                        "taking a module name and returning a bool");
+        return NULL;
+    }
+    if (max_depth < 0 || !(min_ms >= 0.0) || min_ms > 1e12) {
+        Py_DECREF(path_obj);
+        PyErr_SetString(PyExc_ValueError,
+                        "flowtrace: max_depth= must be >= 0 (0: no limit) and "
+                        "min_duration_ms= a number of milliseconds >= 0");
         return NULL;
     }
     if (tr->active) {
@@ -427,6 +451,16 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     tr->flush_every_call = every;
     tr->log_flushes = logf;
     tr->verbose = verbose;
+    if (module_filter != Py_None) {
+        Py_INCREF(module_filter);
+        tr->module_filter = module_filter;
+    }
+    tr->max_depth = max_depth;
+    tr->min_duration_ns = (uint64_t)(min_ms * 1e6 + 0.5);
+    if (redact != NULL && redact != Py_None && ft_redact_set(tr, redact) < 0) {
+        tracer_clear(tr);
+        return NULL;
+    }
     tr->complete_offset = -1;
     if (load_helpers(tr) < 0) {
         tracer_clear(tr);

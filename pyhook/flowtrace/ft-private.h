@@ -92,6 +92,7 @@ typedef struct {
     size_t *argkey_lens;
     int *argslots;           /* index in localsplus */
     int *argcell;            /* slot may hold a cell */
+    unsigned char *argredact; /* argument named like a secret (this gen) */
     uint64_t type_gen;       /* tracer generation of last_type */
     PyTypeObject *last_type; /* type of the last self seen (ref in tr->types) */
     const char *type_name;   /* escaped name of last_type (owned by tr) */
@@ -105,6 +106,9 @@ typedef struct {
     size_t called_len;
     uint64_t start_ns;
     int nchildren;
+    uint64_t id;
+    uint64_t open_pos;       /* output position of the node's first byte */
+    uint64_t skipped;        /* calls below that left no node */
 } FtEntry;
 
 struct FtThread {
@@ -139,6 +143,8 @@ struct FtThread {
     int hook_exc;            /* exc_pending when the current hook began */
     off_t base_off;          /* file offset of this buffer's first byte */
     int exc_pending;         /* < 3.12: a node waits for its "error" */
+    uint64_t skip_depth;     /* open calls below --max-depth */
+    uint64_t top_skipped;    /* skipped_calls of the thread node */
     int queued;              /* chunks of this thread at the writer (atomic) */
 };
 
@@ -173,6 +179,17 @@ struct FtTracer {
     int verbose;
     PyObject *filter;
     PyObject *filter_cache;  /* filename -> bool */
+    /* capture-time filters (--include/--exclude, --max-depth,
+     * --min-duration) and redaction; see docs/trace-format.md */
+    PyObject *module_filter; /* module name -> bool, or NULL */
+    PyObject *module_cache;  /* module name -> bool */
+    int max_depth;           /* 0: no limit */
+    uint64_t min_duration_ns; /* 0: keep every call */
+    char **redact;           /* normalised names (lower case, no _ or -) */
+    size_t *redact_lens;
+    int nredact;
+    size_t redact_min;       /* length of the shortest name */
+    unsigned char redact_first[128]; /* 1: a name starts with this byte */
     PyObject *tracemalloc_get; /* tracemalloc.get_traced_memory */
     PyObject *current_thread;  /* threading.current_thread */
     PyObject *types;         /* type -> bytes: escaped names, kept until stop */
@@ -277,6 +294,9 @@ void ft_capture(FtThread *t, PyObject *v, int depth);
 void ft_capture_args(FtThread *t, FtCode *c, PyObject **locals);
 void ft_capture_memory(FtThread *t, const char *key, size_t key_len);
 void ft_capture_error(FtThread *t, PyObject *exc);
+int ft_redact_set(FtTracer *tr, PyObject *names);
+void ft_redact_clear(FtTracer *tr);
+int ft_redact_match(FtTracer *tr, PyObject *name);
 
 /* ft-hook.c */
 FtThread *ft_thread_get(FtTracer *tr);
