@@ -128,6 +128,20 @@ fill_facts (FtDetailPane *self,
   add_fact (self, _("Location"), location);
   add_fact (self, _("Duration"), duration);
   add_fact (self, _("Thread"), ft_trace_get_thread_name (trace, node));
+  if (self->detail != NULL && self->detail->skipped_calls > 0)
+    {
+      gint64 n = self->detail->skipped_calls;
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+      g_autofree char *skipped =
+        /* Translators: %s is a number of calls below this one that the
+         * tracer counted but did not record */
+        g_strdup_printf (ngettext ("%s call below, left out by --max-depth or --min-duration",
+                                   "%s calls below, left out by --max-depth or --min-duration",
+                                   (gulong) MIN (n, G_MAXLONG)),
+                         count);
+
+      add_fact (self, _("Not recorded"), skipped);
+    }
 }
 
 static gboolean

@@ -773,7 +773,7 @@ is_shown_elsewhere (const char *key)
     "id", "callable", "module", "called", "caller", "file", "line", "thread",
     "error", "error_type", "instance_id", "start_ns", "duration_ms", "kind",
     "incomplete", "calls", "flowtrace", "inputs", "inputs_after", "output",
-    "memory_before", "memory_after",
+    "memory_before", "memory_after", "skipped_calls",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -805,6 +805,7 @@ ft_trace_get_detail (FtTrace   *self,
   FtNodeDetail *detail;
   JsonObject *object;
   JsonNode *output;
+  JsonNode *skipped;
   GList *keys;
   gsize len;
 
@@ -836,6 +837,10 @@ ft_trace_get_detail (FtTrace   *self,
   output = json_object_get_member (object, "output");
   if (output != NULL)
     detail->output = json_node_copy (output);
+  skipped = json_object_get_member (object, "skipped_calls");
+  if (skipped != NULL && JSON_NODE_HOLDS_VALUE (skipped)
+      && json_node_get_value_type (skipped) == G_TYPE_INT64)
+    detail->skipped_calls = MAX (json_node_get_int (skipped), 0);
 
   extra = json_object_new ();
   keys = json_object_get_members (object);

@@ -72,6 +72,7 @@ typedef struct
   JsonNode *memory_before;   /* object or NULL */
   JsonNode *memory_after;    /* object or NULL */
   JsonNode *extra;           /* object of other keys not shown elsewhere, or NULL */
+  gint64    skipped_calls;   /* calls below left out by the tracer's filters (0: none) */
 } FtNodeDetail;
 
 void          ft_node_detail_free (FtNodeDetail *detail);

@@ -312,6 +312,43 @@ test_details_filled (void)
   ft_test_destroy_window (window);
 }
 
+/* Calls left out by the tracer's --max-depth or --min-duration are counted
+ * on their caller and shown with its details; a node without the count
+ * shows no such line. */
+static void
+test_skipped_calls_shown (void)
+{
+  static const char text[] =
+    "[{\"id\":0,\"callable\":\"app.py\",\"module\":\"__main__\",\"inputs\":{},\"calls\":["
+    "{\"id\":1,\"callable\":\"main\",\"module\":\"__main__\",\"inputs\":{},\"calls\":["
+    "{\"id\":2,\"callable\":\"slow\",\"module\":\"__main__\",\"inputs\":{},\"calls\":[],"
+    "\"skipped_calls\":1,\"output\":1,\"duration_ms\":20.0}],"
+    "\"skipped_calls\":1234,\"inputs_after\":{},\"output\":null,\"duration_ms\":30.0}],"
+    "\"output\":null,\"duration_ms\":31.0}]";
+  g_autofree char *path = ft_test_write_file ("skipped.json", text, -1);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+  GtkWidget *pane;
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  pane = GTK_WIDGET (ft_window_get_detail_pane (window));
+
+  reveal_id (window, 1);
+  g_assert_nonnull (ft_test_find_label (pane, "Not recorded"));
+  g_assert_nonnull (ft_test_find_label (pane, "1234 calls below, left out by --max-depth or --min-duration"));
+  /* shown once, as a fact: not again among the other fields */
+  g_assert_null (ft_test_find_label (pane, "skipped_calls"));
+
+  reveal_id (window, 2);
+  g_assert_nonnull (ft_test_find_label (pane, "1 call below, left out by --max-depth or --min-duration"));
+
+  reveal_id (window, 0);
+  g_assert_null (ft_test_find_label (pane, "Not recorded"));
+  ft_test_destroy_window (window);
+}
+
 static void
 test_changed_inputs_counted (void)
 {
@@ -975,6 +1012,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/search-bar", test_search_bar);
   g_test_add_func ("/flowtrace/window/details-filled", test_details_filled);
   g_test_add_func ("/flowtrace/window/changed-inputs", test_changed_inputs_counted);
+  g_test_add_func ("/flowtrace/window/skipped-calls", test_skipped_calls_shown);
   g_test_add_func ("/flowtrace/window/markup-shown-literally", test_markup_shown_literally);
   g_test_add_func ("/flowtrace/window/markup-everywhere", test_markup_everywhere);
   g_test_add_func ("/flowtrace/window/copy-value", test_copy_value);

@@ -349,6 +349,32 @@ test_detail (void)
   assert_object_json (thread->extra, "{\"thread_id\":140}");
 }
 
+/* skipped_calls (the tracer's --max-depth and --min-duration) is read into
+ * the detail, not left among the extras; odd values are ignored. */
+static void
+test_detail_skipped_calls (void)
+{
+  static const char text[] =
+    "[{\"id\":0,\"callable\":\"root\",\"calls\":["
+    "{\"id\":1,\"callable\":\"a\",\"calls\":[],\"skipped_calls\":42,\"output\":1},"
+    "{\"id\":2,\"callable\":\"b\",\"calls\":[],\"skipped_calls\":\"many\"},"
+    "{\"id\":3,\"callable\":\"c\",\"skipped_calls\":-5,\"calls\":[]},"
+    "{\"id\":4,\"callable\":\"d\",\"calls\":[]}],\"skipped_calls\":9}]";
+  g_autoptr(FtTrace) trace = load_ok ("skipped.json", text);
+  const gint64 expected[] = { 9, 42, 0, 0, 0 };
+
+  g_assert_cmpuint (ft_trace_get_n_nodes (trace), ==, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FtNodeDetail) d = ft_trace_get_detail (trace, i, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (d->skipped_calls, ==, expected[i]);
+      g_assert_null (d->extra);
+    }
+}
+
 static void
 test_detail_key_order (void)
 {
@@ -1643,6 +1669,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/trace/navigation/wide", test_navigation_wide);
   g_test_add_func ("/flowtrace/trace/navigation/deep", test_navigation_deep);
   g_test_add_func ("/flowtrace/trace/detail/fields", test_detail);
+  g_test_add_func ("/flowtrace/trace/detail/skipped-calls", test_detail_skipped_calls);
   g_test_add_func ("/flowtrace/trace/detail/key-order", test_detail_key_order);
   g_test_add_func ("/flowtrace/trace/detail/odd-strings", test_detail_odd_strings);
   g_test_add_func ("/flowtrace/trace/detail/random-traces", test_random_traces);
