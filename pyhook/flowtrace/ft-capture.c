@@ -309,10 +309,30 @@ redact_norm(Py_UCS4 ch)
     return ch < 128 ? (int)ch : 0x80;
 }
 
+/* Dict keys repeat (the same interned "id", "name" in every record), so
+ * their verdict is kept in a small table indexed by the key's address.
+ * Each slot holds a reference: the address cannot be reused by another
+ * string while its verdict is kept. */
+#define FT_REDACT_SLOTS 512
+#define FT_REDACT_SLOT_MAX_LEN 64
+
+struct FtRedactSlot {
+    PyObject *key;
+    int match;
+};
+
 void
 ft_redact_clear(FtTracer *tr)
 {
     int i;
+
+    if (tr->redact_cache != NULL) {
+        for (i = 0; i < FT_REDACT_SLOTS; i++) {
+            Py_XDECREF(tr->redact_cache[i].key);
+        }
+        PyMem_RawFree(tr->redact_cache);
+        tr->redact_cache = NULL;
+    }
 
     for (i = 0; i < tr->nredact; i++) {
         PyMem_RawFree(tr->redact[i]);
@@ -341,7 +361,10 @@ ft_redact_set(FtTracer *tr, PyObject *names)
     n = PySequence_Fast_GET_SIZE(seq);
     tr->redact = PyMem_RawCalloc((size_t)n + 1, sizeof(char *));
     tr->redact_lens = PyMem_RawCalloc((size_t)n + 1, sizeof(size_t));
-    if (tr->redact == NULL || tr->redact_lens == NULL) {
+    tr->redact_cache = PyMem_RawCalloc(FT_REDACT_SLOTS,
+                                       sizeof(struct FtRedactSlot));
+    if (tr->redact == NULL || tr->redact_lens == NULL
+        || tr->redact_cache == NULL) {
         Py_DECREF(seq);
         PyErr_NoMemory();
         return -1;
@@ -442,6 +465,35 @@ ft_redact_match(FtTracer *tr, PyObject *name)
     return found;
 }
 
+/* ft_redact_match() for a dict key, remembered for short keys. */
+int
+ft_redact_key(FtTracer *tr, PyObject *key)
+{
+    uintptr_t a = (uintptr_t)key;
+    struct FtRedactSlot *slot;
+    int match;
+
+    if (tr->redact_cache == NULL) {
+        return ft_redact_match(tr, key);
+    }
+    slot = &tr->redact_cache[((a >> 4) ^ (a >> 13)) & (FT_REDACT_SLOTS - 1)];
+    if (slot->key == key) {
+        return slot->match;
+    }
+    match = ft_redact_match(tr, key);
+#if PY_VERSION_HEX < 0x030C0000
+    if (!PyUnicode_IS_READY(key)) {
+        return match;
+    }
+#endif
+    if (PyUnicode_GET_LENGTH(key) <= FT_REDACT_SLOT_MAX_LEN) {
+        Py_INCREF(key);
+        Py_XSETREF(slot->key, key);
+        slot->match = match;
+    }
+    return match;
+}
+
 #define FT_REDACTED "\"***\""
 
 /* A dict key as a JSON string. */
@@ -525,7 +577,7 @@ put_dict(FtThread *t, PyObject *v, int depth, PyObject **anc)
         Py_INCREF(val);
         put_key(t, k);
         FT_PUTS(t, ":");
-        if (t->tr->nredact && PyUnicode_Check(k) && ft_redact_match(t->tr, k)) {
+        if (t->tr->nredact && PyUnicode_Check(k) && ft_redact_key(t->tr, k)) {
             FT_PUTS(t, FT_REDACTED);
         }
         else {

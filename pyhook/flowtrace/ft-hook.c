@@ -1032,9 +1032,14 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         }
         goto popped;
     }
-    FT_PUTS(t, "],");
-    put_skipped(t, e->skipped);
-    FT_PUTS(t, "\"inputs_after\":");
+    if (e->skipped > 0) {
+        FT_PUTS(t, "],");
+        put_skipped(t, e->skipped);
+        FT_PUTS(t, "\"inputs_after\":");
+    }
+    else {
+        FT_PUTS(t, "],\"inputs_after\":");
+    }
     t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
     if (tr->skip_inputs || locals == NULL) {
         FT_PUTS(t, "{}");

@@ -190,6 +190,7 @@ struct FtTracer {
     int nredact;
     size_t redact_min;       /* length of the shortest name */
     unsigned char redact_first[128]; /* 1: a name starts with this byte */
+    struct FtRedactSlot *redact_cache; /* recent dict keys and their verdict */
     PyObject *tracemalloc_get; /* tracemalloc.get_traced_memory */
     PyObject *current_thread;  /* threading.current_thread */
     PyObject *types;         /* type -> bytes: escaped names, kept until stop */
@@ -297,6 +298,7 @@ void ft_capture_error(FtThread *t, PyObject *exc);
 int ft_redact_set(FtTracer *tr, PyObject *names);
 void ft_redact_clear(FtTracer *tr);
 int ft_redact_match(FtTracer *tr, PyObject *name);
+int ft_redact_key(FtTracer *tr, PyObject *key);
 
 /* ft-hook.c */
 FtThread *ft_thread_get(FtTracer *tr);
