@@ -12,6 +12,13 @@ user would (process start to exit, trace written):
   cProfile    python3 -m cProfile -o T.prof WORKLOAD N
   viztracer   python3 -m viztracer ... (only if importable; not packaged here)
 
+and, on the mixed workload, the capture-time filters against flowtrace's
+default (column "size vs ft": trace size over the default trace's):
+
+  ft-min0.05  ... --min-duration 0.05
+  ft-depth3   ... --max-depth 3
+  ft-exclude  ... --exclude mixed_helpers
+
 and prints wall time (best of --repeat), ratio to bare, ns per call
 ((mode - bare) / calls) and trace bytes per call.  The call count comes from
 the trace itself and must match what the workload says it made.
@@ -81,10 +88,12 @@ def has_module(python, module, env=None):
 
 
 def count_trace_calls(path):
-    """Call nodes in a trace, streamed: every node has "callable"; drop root and threads."""
+    """(call nodes, sum of skipped_calls) in a trace, streamed: every node has
+    "callable"; drop root and threads."""
     pat_node = re.compile(rb'[{,]"callable":')
     pat_thread = re.compile(rb'"kind":"thread"')
-    nodes = threads = 0
+    pat_skipped = re.compile(rb'"skipped_calls":(\d+)')
+    nodes = threads = skipped = 0
     tail = b""
     with open(path, "rb") as f:
         while True:
@@ -96,8 +105,13 @@ def count_trace_calls(path):
             cut = len(tail)
             nodes += sum(1 for m in pat_node.finditer(buf) if m.end() > cut)
             threads += sum(1 for m in pat_thread.finditer(buf) if m.end() > cut)
+            # a number cut at the chunk's end is counted with the next chunk
+            skipped += sum(int(m.group(1)) for m in pat_skipped.finditer(buf)
+                           if m.end() > cut and m.end() < len(buf))
             tail = buf[-32:]
-    return nodes - threads - 1
+    skipped += sum(int(m.group(1)) for m in pat_skipped.finditer(tail)
+                   if m.end() == len(tail))
+    return nodes - threads - 1, skipped
 
 
 def timed(cmd, env, cwd):
@@ -115,7 +129,15 @@ def timed(cmd, env, cwd):
     return elapsed, cpu, proc.stdout.decode()
 
 
-def modes_for(python, pkgdir, viz):
+# Filter modes (mixed workload only): name, flags, what the trace must hold.
+FILTER_MODES = (
+    ("ft-min0.05", ["--min-duration", "0.05"], "skipped"),
+    ("ft-depth3", ["--max-depth", "3"], "skipped"),
+    ("ft-exclude", ["--exclude", "mixed_helpers"], "helpers"),
+)
+
+
+def modes_for(python, pkgdir, viz, workload):
     modes = [("bare", lambda w, out, n: [python, w, n], None)]
     if pkgdir:
         modes.append(("flowtrace", lambda w, out, n: [python, "-m", "flowtrace", "-s", w,
@@ -125,6 +147,10 @@ def modes_for(python, pkgdir, viz):
                                                     "--skip-outputs", n], "json"))
     modes.append(("cProfile", lambda w, out, n: [python, "-m", "cProfile", "-o", out, w, n],
                   "prof"))
+    if pkgdir and workload == "mixed":
+        for mode, flags, _ in FILTER_MODES:
+            modes.append((mode, lambda w, out, n, flags=flags: [
+                python, "-m", "flowtrace", "-s", w, "-o", out] + flags + [n], "json"))
     if viz:
         modes.append(("viztracer", lambda w, out, n: [python, "-m", "viztracer", "-q",
                                                       "--log_func_args",
@@ -149,7 +175,8 @@ def bench_python(python, args, rows, checks):
         for name in WORKLOADS:
             script = os.path.join(HERE, "workloads", name + ".py")
             n = str(args.calls)
-            modes = modes_for(python, pkgdir, viz)
+            modes = modes_for(python, pkgdir, viz, name)
+            checked = {m: how for m, _, how in FILTER_MODES}
             best = {mode: (None, None, 0) for mode, _, _ in modes}
             counted = {}
             expected = None
@@ -164,11 +191,18 @@ def bench_python(python, args, rows, checks):
                     expected = int(re.search(r"calls=(\d+)", stdout).group(1))
                     size = os.path.getsize(out) if kind else 0
                     if kind == "json" and mode != "viztracer" and mode not in counted:
-                        counted[mode] = count_trace_calls(out)
-                        if counted[mode] != expected:
+                        nodes, skipped = count_trace_calls(out)
+                        counted[mode] = nodes
+                        how = checked.get(mode)
+                        if how == "skipped":
+                            # every call is a node or counted on one
+                            nodes += skipped
+                        elif how == "helpers":
+                            nodes += int(re.search(r"helpers=(\d+)", stdout).group(1))
+                        if nodes != expected:
                             raise RuntimeError(
-                                "%s/%s: the trace has %d calls, the workload made %d"
-                                % (name, mode, counted[mode], expected))
+                                "%s/%s: the trace accounts for %d calls, the workload "
+                                "made %d" % (name, mode, nodes, expected))
                     if os.path.exists(out):
                         os.unlink(out)
                     w0, c0, _ = best[mode]
@@ -179,11 +213,14 @@ def bench_python(python, args, rows, checks):
                 wall, cpu, size = best[mode]
                 ns = (wall - bare) / expected * 1e9
                 cpu_ns = (cpu - bare_cpu) / expected * 1e9
+                ft_size = best.get("flowtrace", (0, 0, 0))[2]
                 rows.append((full, name, mode, expected, wall, cpu, wall / bare,
                              ns if mode != "bare" else None,
                              cpu_ns if mode != "bare" else None,
                              size / expected if size else None,
-                             "yes" if mode in counted else ""))
+                             size / ft_size if size and ft_size and mode in counted
+                             else None,
+                             "%d" % counted[mode] if mode in counted else ""))
             if "flowtrace" in best:
                 ft_ns = (best["flowtrace"][0] - bare) / expected * 1e9
                 checks.append(("%s %s: flowtrace default %.0f ns/call <= %.0f"
@@ -199,13 +236,14 @@ def bench_python(python, args, rows, checks):
 
 def print_table(rows):
     head = ("python", "workload", "mode", "calls", "wall s", "cpu s", "x bare", "ns/call",
-            "cpu ns/call", "bytes/call", "counted")
+            "cpu ns/call", "bytes/call", "size vs ft", "nodes")
     body = []
-    for py, name, mode, calls, wall, cpu, ratio, ns, cpu_ns, bpc, counted in rows:
+    for py, name, mode, calls, wall, cpu, ratio, ns, cpu_ns, bpc, vs_ft, counted in rows:
         body.append((py, name, mode, str(calls), "%.3f" % wall, "%.3f" % cpu, "%.2f" % ratio,
                      "-" if ns is None else "%.0f" % ns,
                      "-" if cpu_ns is None else "%.0f" % cpu_ns,
-                     "-" if bpc is None else "%.1f" % bpc, counted))
+                     "-" if bpc is None else "%.1f" % bpc,
+                     "-" if vs_ft is None else "%.4f" % vs_ft, counted))
     widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
     fmt = "  ".join("%%-%ds" % w if i < 3 else "%%%ds" % w for i, w in enumerate(widths))
     print(fmt % head)
@@ -250,8 +288,9 @@ def main():
     print("wall and cpu (user+sys of the process) are the best of %d runs; ns/call = "
           "(wall - bare wall) / calls, cpu ns/call the same on CPU time (less sensitive "
           "to other load on the machine); the targets use wall time." % args.repeat)
-    print("calls counted in the flowtrace traces (counted=yes) match the workload's own "
-          "count.")
+    print("nodes: call nodes in the trace; for flowtrace and ft-skip they match the "
+          "workload's own count, for the filter modes nodes plus skipped_calls (or the "
+          "excluded helpers' calls) do.")
     if not viz_any:
         print("viztracer: not installed for these interpreters (no Debian package); "
               "see bench/README.md for the published figure.")

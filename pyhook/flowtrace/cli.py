@@ -38,6 +38,8 @@ examples:
   flowtrace -s app.py -o trace.json --customer "ana maria" --tier gold
   flowtrace -s app.py --with-memory --flush-interval 2.0
   flowtrace -s app.py --flush-interval 0 --skip-inputs --skip-outputs
+  flowtrace -s app.py --include 'shop.*' --exclude shop.log --min-duration 0.05
+  flowtrace -s app.py --max-depth 4 --redact session_id
   flowtrace --repair trace.json -o fixed.json
   flowtrace -s app.py --export-otlp-endpoint http://localhost:4318/v1/traces
 browse a trace with: flowtrace-gtk trace.json"""
