@@ -239,6 +239,47 @@ class DepthAndDurationTest(TraceTestCase):
         self.assertEqual(level["inputs"], {})
         self.assertEqual(level["skipped_calls"], 6)
 
+    def test_every_call_is_a_node_or_counted(self):
+        # Whatever is kept (timed flushes every millisecond hand buffers to
+        # the writer mid-call, so some short calls stay), the nodes plus
+        # the skipped_calls account for every call, on every thread.
+        script = self.write_script("many.py", '''
+            import threading
+
+            CALLS = [0]
+
+            def leaf(i):
+                CALLS[0] += 1
+                return {"i": i, "sq": i * i}
+
+            def branch(n):
+                CALLS[0] += 1
+                return [leaf(i) for i in range(n)]
+
+            def work(rounds):
+                CALLS[0] += 1
+                for r in range(rounds):
+                    branch(r % 7)
+
+            threads = [threading.Thread(target=work, args=(300,)) for _ in range(2)]
+            for t in threads:
+                t.start()
+            work(300)
+            for t in threads:
+                t.join()
+            print(CALLS[0])
+            ''')
+        for flags in (["--min-duration", "0.01"], ["--max-depth", "2"],
+                      ["--min-duration", "0.01", "--max-depth", "2"]):
+            trace, proc = self.trace(script, flags=flags + ["--flush-interval", "0.001"])
+            made = int(proc.stdout)
+            nodes = call_nodes(trace)
+            skipped = sum(n.get("skipped_calls", 0) for n, _ in walk(trace[0]))
+            self.assertEqual(len(nodes) + skipped, made, flags)
+            ids = [n["id"] for n, _ in walk(trace[0])]
+            self.assertEqual(len(ids), len(set(ids)), flags)
+            self.assertEqual(len(threads_of(trace)), 3, flags)
+
     def test_bad_values_are_refused(self):
         out = os.path.join(self.tmp, "t.json")
         cases = [
