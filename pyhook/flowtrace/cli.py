@@ -135,6 +135,10 @@ def _build_parser():
                              % ", ".join(DEFAULT_REDACT))
     parser.add_argument("--no-redact", action="store_true",
                         help="record secrets as they are (no redaction)")
+    parser.add_argument("--no-follow-children", action="store_true",
+                        help="do not trace child processes (forks, multiprocessing, "
+                             "Python programs started with subprocess); by default "
+                             "they are traced into this trace as process nodes")
     parser.add_argument("--verbose", action="store_true",
                         help="log flushes and a heartbeat line (calls, inflight, "
                              "pending_flush, flushes, last_snapshot_bytes, "
@@ -373,6 +377,7 @@ def _root_header(script_path, argv, opts, memory, use_tracemalloc, started_ns,
         "min_duration_ms": opts.min_duration or None,
         "redact": redact,
         "verbose": opts.verbose,
+        "follow_children": not opts.no_follow_children,
     }
     meta = {
         "version": 2,
@@ -571,32 +576,45 @@ def run(opts):
     # The root spans the whole recording, so its clock starts before the
     # tracer's own (thread nodes start inside start()).
     t0 = time.perf_counter()
+    options = dict(
+        filter=make_filter(sys.path[0], opts.trace_any),
+        skip_inputs=opts.skip_inputs,
+        skip_outputs=opts.skip_outputs,
+        memory=memory,
+        tracemalloc=use_tracemalloc,
+        flush_interval=opts.flush_interval,
+        flush_every_call=opts.flush_every_call,
+        log_flushes=opts.log_flushes or opts.verbose,
+        verbose=opts.verbose,
+        max_depth=opts.max_depth or 0,
+        min_duration_ms=opts.min_duration or 0.0,
+        redact=[_redact_key(n) for n in redact],
+    )
+    if module_filter is not None:
+        options["module_filter"] = module_filter
     try:
-        tracer.start(
-            output, header,
-            filter=make_filter(sys.path[0], opts.trace_any),
-            skip_inputs=opts.skip_inputs,
-            skip_outputs=opts.skip_outputs,
-            memory=memory,
-            tracemalloc=use_tracemalloc,
-            flush_interval=opts.flush_interval,
-            flush_every_call=opts.flush_every_call,
-            log_flushes=opts.log_flushes or opts.verbose,
-            verbose=opts.verbose,
-            module_filter=module_filter,
-            max_depth=opts.max_depth or 0,
-            min_duration_ms=opts.min_duration or 0.0,
-            redact=[_redact_key(n) for n in redact],
-        )
+        tracer.start(output_path, header, **options)
     except OSError as exc:
         raise UsageError("cannot write the trace '%s': %s"
                          % (output, exc.strerror or exc)) from None
+    if not opts.no_follow_children:
+        from flowtrace import children
+        children.install(tracer, output_path, options, sys.path[0], opts.trace_any)
 
     restore_raw_threads = _follow_raw_threads()
     if code is not None:
         _run_script(code, module, outcome)
     elapsed = time.perf_counter() - t0
     restore_raw_threads()
+
+    if not opts.no_follow_children and children.in_child():
+        # A fork of the script that ran to the end: its own part ends here;
+        # the parent reports the run.
+        children.finish(outcome.error, outcome.error_type, outcome.status)
+        _flush_std_streams()
+        if outcome.interrupted:
+            _die_of_sigint()
+        return outcome.status
 
     tracer.stop(_root_trailer(outcome.error, outcome.error_type, elapsed,
                               outcome.status))

@@ -546,7 +546,13 @@ static void resolve_pending(FtThread *t, PyObject *exc);
 static void
 after_write(FtThread *t)
 {
-    if (t->tr->flush_every_call) {
+    if (t->tr->child_mode && t->depth == 0 && !t->tr->flush_every_call) {
+        /* A child process may end by a signal at any time (Pool workers
+         * are terminated when idle): each finished top-level call is
+         * written at once, so nothing the child completed is lost. */
+        ft_flush_thread(t);
+    }
+    else if (t->tr->flush_every_call) {
         uint64_t before = t->tr->bytes;
         uint64_t t0 = ft_now_ns();
         ft_flush_thread(t);

@@ -170,7 +170,8 @@ flusher_stop(FtTracer *tr)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* Remove "<path>.thread-*.part" left by an earlier run. */
+/* Remove "<path>.thread-*.part" and "<path>.proc-*.part" (child
+ * processes, and their threads and children) left by an earlier run. */
 static void
 remove_stale_parts(const char *path)
 {
@@ -193,8 +194,9 @@ remove_stale_parts(const char *path)
     while ((de = readdir(d)) != NULL) {
         const char *n = de->d_name;
         size_t nlen = strlen(n);
-        if (nlen > blen + 13 && strncmp(n, base, blen) == 0
-            && strncmp(n + blen, ".thread-", 8) == 0
+        if (nlen > blen + 11 && strncmp(n, base, blen) == 0
+            && (strncmp(n + blen, ".thread-", 8) == 0
+                || strncmp(n + blen, ".proc-", 6) == 0)
             && strcmp(n + nlen - 5, ".part") == 0) {
             char full[4096];
             PyOS_snprintf(full, sizeof(full), "%s/%s", dir, n);
@@ -360,7 +362,8 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
                              "skip_outputs", "memory", "tracemalloc",
                              "flush_interval", "flush_every_call",
                              "log_flushes", "verbose", "module_filter",
-                             "max_depth", "min_duration_ms", "redact", NULL};
+                             "max_depth", "min_duration_ms", "redact",
+                             "first_id", "t0_ns", "child", NULL};
     FtModuleState *st = module_state(module);
     FtTracer *tr = &st->tr;
     PyObject *path_obj = NULL, *filter = NULL, *module_filter = Py_None;
@@ -370,19 +373,21 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
     const char *header;
     Py_ssize_t header_len;
     int skip_inputs = 0, skip_outputs = 0, memory = 0, tmalloc = 0;
-    int every = 0, logf = 0, verbose = 0;
+    int every = 0, logf = 0, verbose = 0, child = 0;
+    unsigned long long first_id = 1, t0_ns = 0;
     double interval = 1.0;
     const char *mark = "\"complete\":false", *p, *last = NULL;
     FtThread *t;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&s#|$OppppdpppOidO",
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&s#|$OppppdpppOidOKKp",
                                      kwlist,
                                      PyUnicode_FSConverter, &path_obj,
                                      &header, &header_len, &filter,
                                      &skip_inputs, &skip_outputs, &memory,
                                      &tmalloc, &interval, &every, &logf,
                                      &verbose, &module_filter, &max_depth,
-                                     &min_ms, &redact)) {
+                                     &min_ms, &redact, &first_id, &t0_ns,
+                                     &child)) {
         return NULL;
     }
     if (module_filter != Py_None && !PyCallable_Check(module_filter)) {
@@ -461,6 +466,7 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
         tracer_clear(tr);
         return NULL;
     }
+    tr->child_mode = child;
     tr->complete_offset = -1;
     if (load_helpers(tr) < 0) {
         tracer_clear(tr);
@@ -473,7 +479,12 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
         tr->complete_offset = (off_t)(last - header) + 11;
     }
     ft_clock_start(tr);
-    tr->next_id = 1;
+    if (t0_ns != 0 && t0_ns <= tr->t0) {
+        /* a child process: times count from the first process's start */
+        tr->clock.base_ns += tr->t0 - (uint64_t)t0_ns;
+        tr->t0 = (uint64_t)t0_ns;
+    }
+    tr->next_id = first_id;
     if (ft_write_all(tr->fd, header, (size_t)header_len) < 0
         || ft_write_all(tr->fd, "\"calls\":[", 9) < 0) {
         PyErr_SetFromErrnoWithFilename(PyExc_OSError, tr->path);
@@ -517,6 +528,33 @@ stats_dict(FtTracer *tr, uint64_t threads, uint64_t bytes)
                          "threads", (unsigned long long)threads,
                          "bytes", (unsigned long long)bytes,
                          "flushes", (unsigned long long)tr->flushes);
+}
+
+/* Put the children's nodes in place of their placeholders.  A failure
+ * leaves the placeholders (the trace stays valid) and says so. */
+static void
+splice_children(FtTracer *tr)
+{
+    uint64_t salvaged = 0;
+    int n;
+
+    Py_BEGIN_ALLOW_THREADS
+    (void)fsync(tr->fd);
+    Py_END_ALLOW_THREADS
+    n = ft_children_splice(tr->path, tr->path, 1, &salvaged);
+    if (n < 0 && tr->child_mode && errno == ENOENT) {
+        /* a child that outlived its parent's stop(): the parent took
+         * (and salvaged) its part already */
+    }
+    else if (n < 0) {
+        ft_report("[FlowTrace] cannot put the child processes in %s: %s; "
+                  "their records stay in %s.proc-*.part",
+                  tr->path, strerror(errno), tr->path);
+    }
+    else if (salvaged > 0 && (tr->log_flushes || tr->verbose)) {
+        ft_report("[FlowTrace] %llu child processes had not finished "
+                  "their trace; salvaged", (unsigned long long)salvaged);
+    }
 }
 
 static PyObject *
@@ -573,9 +611,14 @@ ft_stop(PyObject *module, PyObject *args)
                 && pwrite(tr->fd, "true ", 5, tr->complete_offset) != 5)) {
             failed = errno ? errno : EIO;
         }
+        else if (tr->children > 0) {
+            splice_children(tr);
+        }
     }
     sb.st_size = 0;
-    (void)fstat(tr->fd, &sb);
+    if (stat(tr->path, &sb) < 0) {
+        (void)fstat(tr->fd, &sb);
+    }
     if (failed || tr->write_failed) {
         PyObject *p = PyUnicode_DecodeFSDefault(tr->path);
         errno = failed ? failed : EIO;
@@ -593,6 +636,12 @@ ft_stop(PyObject *module, PyObject *args)
     tracer_clear(tr);
     tr->gen++;
     return res;
+}
+
+static PyObject *
+ft_child_placeholder_py(PyObject *module, PyObject *args)
+{
+    return ft_child_placeholder(&module_state(module)->tr, args);
 }
 
 static PyObject *
@@ -660,6 +709,9 @@ static PyMethodDef ft_methods[] = {
      "start(path, header, *, filter, ...): start recording into path."},
     {"stop", ft_stop, METH_VARARGS,
      "stop(trailer) -> dict: stop recording and complete the file."},
+    {"child_placeholder", ft_child_placeholder_py, METH_VARARGS,
+     "child_placeholder(token, pid, fields) -> bool: write the process "
+     "node of a child just started, under the current call."},
     {"is_active", ft_is_active, METH_NOARGS,
      "is_active() -> bool: True while recording."},
     {"repair", ft_repair_py, METH_VARARGS,

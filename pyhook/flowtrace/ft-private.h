@@ -5,8 +5,9 @@
  * The extension is split by concern: ft-module.c (module, start/stop,
  * flusher, fork), ft-hook.c (profile / sys.monitoring callbacks, per-thread
  * state, per-code cache), ft-capture.c (bounded value capture), ft-writer.c
- * (buffered output and JSON escaping) and ft-repair.c (repair of cut
- * traces).  The trace format is described in docs/trace-format.md.
+ * (buffered output and JSON escaping), ft-repair.c (repair of cut
+ * traces) and ft-children.c (child processes' placeholders and splice).
+ * The trace format is described in docs/trace-format.md.
  */
 #ifndef FT_PRIVATE_H
 #define FT_PRIVATE_H
@@ -166,6 +167,7 @@ struct FtTracer {
     uint64_t last_flush_ns;
     int nthreads;
     int write_failed;
+    uint64_t children;       /* child placeholders written */
     FtThread *threads;       /* main thread first, then in creation order */
     FtThread *main;
     /* options */
@@ -177,6 +179,7 @@ struct FtTracer {
     int flush_every_call;
     int log_flushes;
     int verbose;
+    int child_mode;          /* we are a child process being followed */
     PyObject *filter;
     PyObject *filter_cache;  /* filename -> bool */
     /* capture-time filters (--include/--exclude, --max-depth,
@@ -315,5 +318,11 @@ extern PyMethodDef ft_bootstrap_def;
 
 /* ft-repair.c */
 PyObject *ft_repair(const char *src, const char *dst);
+PyObject *ft_repair_ex(const char *src, const char *dst, int children);
+
+/* ft-children.c */
+PyObject *ft_child_placeholder(FtTracer *tr, PyObject *args);
+int ft_children_splice(const char *path, const char *prefix, int consume,
+                       uint64_t *salvaged);
 
 #endif /* FT_PRIVATE_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * ft-repair.c: make a valid trace from one cut short (kill -9, segfault,
- * power loss), and merge the "<src>.thread-K.part" side files.
+ * power loss), and merge the "<src>.thread-K.part" side files (and the
+ * child processes' "<src>.proc-T.part", through ft-children.c).
  *
  * One streaming pass: a JSON tokenizer copies the input to the output and
  * remembers the output offset of the last "safe point" (after a complete
@@ -942,12 +943,14 @@ set_error(Repair *r, const char *file)
     return NULL;
 }
 
+/* children: also splice the child processes' parts of src (the splice
+ * itself salvages a child's part without: it splices them as it goes). */
 PyObject *
-ft_repair(const char *src, const char *dst)
+ft_repair_ex(const char *src, const char *dst, int children)
 {
     Repair *r = calloc(1, sizeof(Repair));
     char *tmp = NULL;
-    int rc, complete = 0;
+    int rc, complete = 0, nproc;
     PyObject *res = NULL;
     mode_t mask;
 
@@ -1028,11 +1031,18 @@ ft_repair(const char *src, const char *dst)
         unlink(tmp);
         goto out;
     }
-    res = Py_BuildValue("{s:K,s:K,s:K,s:O}",
+    /* Child processes: their parts replace their placeholders. */
+    nproc = children ? ft_children_splice(dst, src, 0, NULL) : 0;
+    if (nproc < 0) {
+        set_error(r, dst);
+        goto out;
+    }
+    res = Py_BuildValue("{s:K,s:K,s:K,s:O,s:i}",
                         "calls", (unsigned long long)r->calls,
                         "incomplete", (unsigned long long)r->incomplete,
                         "threads", (unsigned long long)r->threads,
-                        "was_complete", complete ? Py_True : Py_False);
+                        "was_complete", complete ? Py_True : Py_False,
+                        "processes", nproc);
 out:
     if (r->in >= 0) {
         close(r->in);
@@ -1045,4 +1055,10 @@ out:
     free(r->thread_ids);
     free(r);
     return res;
+}
+
+PyObject *
+ft_repair(const char *src, const char *dst)
+{
+    return ft_repair_ex(src, dst, 1);
 }
