@@ -167,7 +167,10 @@ def _placeholder(token, pid, argv, name=None, module=None):
 def _wrap_fork_exec(real):
     def fork_exec(*args, **kwargs):
         if (not _state.tracer.is_active() or len(args) < 6
-                or not _is_python(args[1] or [args[0][0]])):
+                or not _is_python(args[1] or [args[0][0]])
+                or describe(args[0])[0] == "resource_tracker"):
+            # Not Python, or multiprocessing's resource tracker (it never
+            # runs the program's code): started untouched.
             _state.in_spawn += 1
             try:
                 return real(*args, **kwargs)
@@ -195,6 +198,8 @@ def _wrap_posix_spawn(real):
         if not _state.tracer.is_active() or not _is_python([path]):
             return real(path, argv, env, *args, **kwargs)
         token = _new_token()
+        if env is None:
+            env = os.environ
         items = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in env.items()]
         env = dict(item.split(b"=", 1) for item in _child_env(items, token))
         pid = real(path, argv, env, *args, **kwargs)
@@ -228,8 +233,31 @@ def _after_fork_child():
              % (os.getpid(), exc))
 
 
-def install(tracer, output, options, script_dir, trace_any):
-    """Follow the children of this process (call after tracer.start())."""
+def pause_threads_for_fork(tracer):
+    """Wrap os.fork so the tracer's threads end before it (Python 3.13 warns
+    about a multi-threaded fork before the fork hooks run)."""
+    real = os.fork
+    if getattr(real, "__wrapped__", None) is not None:
+        return
+
+    def fork():
+        tracer._before_fork()
+        pid = -1
+        try:
+            pid = real()
+            return pid
+        finally:
+            if pid != 0:
+                tracer._after_fork_parent()
+    fork.__wrapped__ = real
+    os.fork = fork
+
+
+def install(tracer, output, options, script_dir, trace_any, at_exit=True):
+    """Follow the children of this process (call after tracer.start()).
+
+    at_exit: end a forked child's part at interpreter exit; the `flowtrace`
+    command ends it itself, with the script's exit status."""
     _state.tracer = tracer
     _state.output = output
     _state.options = dict(options)
@@ -255,8 +283,10 @@ def install(tracer, output, options, script_dir, trace_any):
                         after_in_child=_after_fork_child)
     _state.real_exit = os._exit
     os._exit = _exit
-    # Registered early, so it runs after the program's own exit handlers.
-    atexit.register(_at_exit)
+    pause_threads_for_fork(tracer)
+    if at_exit:
+        # Registered early, so it runs after the program's own exit handlers.
+        atexit.register(_at_exit)
     sys.excepthook = _excepthook(sys.excepthook)
 
 
@@ -279,7 +309,7 @@ def _header(name, module, argv, started_ns):
         "callable": name,
         "module": module,
         "called": name,
-        "caller": None,
+        # "caller" comes from the placeholder when the parent splices it
         "instance_id": None,
         "inputs": {"argv": _bounded_argv(argv)},
         "start_ns": started_ns,

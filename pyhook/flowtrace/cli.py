@@ -597,9 +597,11 @@ def run(opts):
     except OSError as exc:
         raise UsageError("cannot write the trace '%s': %s"
                          % (output, exc.strerror or exc)) from None
+    from flowtrace import children
+    children.pause_threads_for_fork(tracer)
     if not opts.no_follow_children:
-        from flowtrace import children
-        children.install(tracer, output_path, options, sys.path[0], opts.trace_any)
+        children.install(tracer, output_path, options, sys.path[0], opts.trace_any,
+                         at_exit=False)
 
     restore_raw_threads = _follow_raw_threads()
     if code is not None:
@@ -768,15 +770,19 @@ def repair(opts):
     except OSError as exc:
         name = exc.filename or trace
         raise UsageError("cannot repair '%s': %s" % (name, exc.strerror or exc)) from None
+    nproc = report.get("processes", 0)
+    children = ("; %d child process%s put in place" % (nproc, "es" if nproc > 1 else "")
+                if nproc else "")
     if report.get("was_complete"):
         sys.stderr.write("[FlowTrace] %s is already a complete trace (%d calls); "
-                         "copied unchanged to %s\n"
-                         % (trace, report["calls"], output))
+                         "copied%s to %s%s\n"
+                         % (trace, report["calls"], " unchanged" if not nproc else "",
+                            output, children))
     else:
         sys.stderr.write("[FlowTrace] Repaired %s -> %s: recovered %d calls "
-                         "(%d closed as incomplete) in %d threads\n"
+                         "(%d closed as incomplete) in %d threads%s\n"
                          % (trace, output, report["calls"], report["incomplete"],
-                            report["threads"]))
+                            report["threads"], children))
     return 0
 
 

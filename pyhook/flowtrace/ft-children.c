@@ -201,6 +201,14 @@ put(Splice *s, const char *p, size_t n)
     }
 }
 
+/* The part is "[{...}]", one node in an array. */
+static int
+node_ok(const Mapped *m)
+{
+    return m->len >= 4 && m->data[0] == '[' && m->data[1] == '{'
+           && m->data[m->len - 2] == '}' && m->data[m->len - 1] == ']';
+}
+
 /* A child's part finished normally: its node's "complete" (the first
  * member of that name, in the header) says true. */
 static int
@@ -210,7 +218,7 @@ part_complete(const Mapped *m)
     static const char mark[] = "\"complete\":true";
     const char *end;
 
-    if (m->len < 2 || m->data[0] != '[' || m->data[m->len - 1] != ']') {
+    if (!node_ok(m)) {
         return 0;
     }
     end = memmem(m->data, m->len, calls, sizeof(calls) - 1);
@@ -295,12 +303,29 @@ load_part(Splice *s, const char *part, Mapped *m, int *salvaged)
     }
     Py_DECREF(res);
     *salvaged = 1;
-    if (map_file(m->tmp, m) < 0 || m->len < 2 || m->data[0] != '['
-        || m->data[m->len - 1] != ']') {
+    if (map_file(m->tmp, m) < 0 || !node_ok(m)) {
         unmap_file(m);
         return -1;
     }
     return 0;
+}
+
+/* The placeholder's "caller" member (its value is escaped: no raw quote
+ * inside), and a comma. */
+static void
+put_caller(Splice *s, const char *from, const char *to)
+{
+    static const char key[] = "\"caller\":\"";
+    static const char after[] = "\",\"start_ns\":";
+    const char *k = memmem(from, (size_t)(to - from), key, sizeof(key) - 1);
+    const char *e = k ? memmem(k, (size_t)(to - k), after, sizeof(after) - 1)
+                      : NULL;
+
+    if (e == NULL) {
+        put(s, "\"caller\":null,", 14);
+        return;
+    }
+    put(s, k, (size_t)(e - k) + 2);
 }
 
 /* Copy data[0:len] to the output, each placeholder replaced by its
@@ -340,9 +365,12 @@ splice_text(Splice *s, const char *data, size_t len, const char *prefix,
             continue;
         }
         put(s, p, (size_t)(m - p));
-        /* the child's node, without the part's enclosing [ ]; its own
+        /* the child's node, without the part's enclosing [ ], with the
+         * placeholder's caller (the child cannot know it); its own
          * children's parts are named after its part */
-        splice_text(s, child.data + 1, child.len - 2, part, nesting + 1);
+        put(s, "{", 1);
+        put_caller(s, m, stop);
+        splice_text(s, child.data + 2, child.len - 3, part, nesting + 1);
         unmap_file(&child);
         s->spliced++;
         s->salvaged += salvaged;

@@ -325,7 +325,15 @@ register_process_hooks(PyObject *module, FtModuleState *st)
     }
     {
         PyObject *fn = PyObject_GetAttrString(os, "register_at_fork");
-        PyObject *kw = Py_BuildValue("{s:O}", "after_in_child", child);
+        PyObject *before = PyObject_GetAttrString(module, "_before_fork");
+        PyObject *parent = PyObject_GetAttrString(module,
+                                                  "_after_fork_parent");
+        PyObject *kw = (before && parent)
+            ? Py_BuildValue("{s:O,s:O,s:O}", "before", before,
+                            "after_in_parent", parent, "after_in_child", child)
+            : NULL;
+        Py_XDECREF(before);
+        Py_XDECREF(parent);
         PyObject *args = PyTuple_New(0);
         r = (fn && kw && args) ? PyObject_Call(fn, args, kw) : NULL;
         Py_XDECREF(fn);
@@ -688,6 +696,43 @@ ft_after_fork_child(PyObject *module, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* os.register_at_fork(before=...): the writer and flusher threads end
+ * for the fork, so that the process forks with the threads it would have
+ * untraced (Python 3.12+ warns about forking a multi-threaded process,
+ * counting the OS threads) and the child inherits no lock held.  3.13
+ * warns before these hooks run: flowtrace/children.py wraps os.fork to
+ * call this first (a second call does nothing). */
+static PyObject *
+ft_before_fork(PyObject *module, PyObject *unused)
+{
+    FtTracer *tr = &module_state(module)->tr;
+
+    if (tr->active && !tr->fork_paused) {
+        tr->fork_paused = 1;
+        tr->fork_flusher = tr->flusher_running;
+        flusher_stop(tr);
+        ft_writer_stop(tr);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+ft_after_fork_parent(PyObject *module, PyObject *unused)
+{
+    FtTracer *tr = &module_state(module)->tr;
+
+    if (tr->active && tr->fork_paused) {
+        tr->fork_paused = 0;
+        ft_writer_start(tr);
+        if (tr->fork_flusher && flusher_start(tr) < 0) {
+            ft_report("[FlowTrace] cannot start the flusher thread; "
+                      "buffers are written when full and at stop()");
+        }
+        tr->fork_flusher = 0;
+    }
+    Py_RETURN_NONE;
+}
+
 /* atexit: stop() was not called (the runner always calls it); stop the
  * flusher before the interpreter goes away and write what is buffered so
  * that --repair finds it. */
@@ -717,6 +762,8 @@ static PyMethodDef ft_methods[] = {
     {"repair", ft_repair_py, METH_VARARGS,
      "repair(src, dst) -> dict: make a valid trace from a cut one."},
     {"_after_fork_child", ft_after_fork_child, METH_NOARGS, NULL},
+    {"_before_fork", ft_before_fork, METH_NOARGS, NULL},
+    {"_after_fork_parent", ft_after_fork_parent, METH_NOARGS, NULL},
     {"_at_exit", ft_at_exit, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL}
 };

@@ -168,6 +168,8 @@ struct FtTracer {
     int nthreads;
     int write_failed;
     uint64_t children;       /* child placeholders written */
+    int fork_paused;         /* writer and flusher ended for a fork */
+    int fork_flusher;        /* the flusher is to start again after it */
     FtThread *threads;       /* main thread first, then in creation order */
     FtThread *main;
     /* options */

@@ -145,6 +145,26 @@ def call_nodes(trace):
     return out
 
 
+def own_call_nodes(trace):
+    """Call nodes of the traced process itself: not those of its children."""
+    out = []
+    stack = [n for t in threads_of(trace) for n in reversed(t.get("calls", []))]
+    while stack:
+        n = stack.pop()
+        if n.get("kind") == "process":
+            continue
+        out.append(n)
+        stack.extend(reversed(n.get("calls") or []))
+    return out
+
+
+def process_nodes(node):
+    """Every kind:"process" node under NODE (a node or a trace), in file order."""
+    if isinstance(node, list):
+        node = root_of(node)
+    return [n for n, _ in walk(node) if n.get("kind") == "process"]
+
+
 def find(trace, callable_name, **where):
     found = []
     for n in call_nodes(trace):

@@ -6,8 +6,9 @@ import os
 import sys
 import unittest
 
-from ftsupport import (TraceTestCase, call_nodes, find_one, root_of, run_plain,
-                       split_stderr, threads_of, walk)
+from ftsupport import (TraceTestCase, call_nodes, find_one, own_call_nodes,
+                       process_nodes, root_of, run_plain, split_stderr, threads_of,
+                       walk)
 
 THREADS = '''
 import threading, time
@@ -180,8 +181,14 @@ for t in ts:
             crawl = t["calls"]
             self.assertEqual([c["callable"] for c in crawl], ["crawl"])
             self.assertEqual([c["callable"] for c in crawl[0]["calls"]], ["fetch_page"] * 3)
-        # The pool's children ran untraced and left the parent's file alone.
-        self.assertEqual([n for n in call_nodes(data) if n["callable"] == "is_prime"], [])
+        # The pool's children are process nodes of their own, apart from the
+        # parent's calls.
+        self.assertEqual([n for n in own_call_nodes(data) if n["callable"] == "is_prime"],
+                         [])
+        children = process_nodes(data)
+        self.assertGreater(len(children), 0)
+        self.assertGreater(sum(1 for p in children for n, _ in walk(p)
+                               if n.get("callable") == "is_prime"), 0)
         self.assertIs(root_of(data)["flowtrace"]["complete"], True)
         self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")), [])
 
@@ -200,8 +207,12 @@ if __name__ == "__main__":
         for method in ("spawn", "forkserver"):
             data, proc = self.trace(script, [method])
             self.assertEqual(proc.stdout, b"[0, 1, 4, 9, 16]\n", method)
-            self.assertEqual([n["callable"] for n in call_nodes(data)], ["run"], method)
+            self.assertEqual([n["callable"] for n in own_call_nodes(data)], ["run"],
+                             method)
             self.assertEqual(find_one(self, data, "run")["output"], [0, 1, 4, 9, 16])
+            data, proc = self.trace(script, [method], flags=["--no-follow-children"])
+            self.assertEqual(proc.stdout, b"[0, 1, 4, 9, 16]\n", method)
+            self.assertEqual([n["callable"] for n in call_nodes(data)], ["run"], method)
 
     def test_thread_started_without_threading(self):
         script = self.write_script("rawthread.py", '''
@@ -246,7 +257,7 @@ print("main goes on")
         self.assertEqual(top["calls"][0]["error_type"], "ValueError")
         self.assertIsNone(root_of(data)["error"], "a thread's error is not the script's")
 
-    def test_fork_child_does_not_touch_the_trace(self):
+    def test_fork_child_not_followed_does_not_touch_the_trace(self):
         script = self.write_script("forker.py", '''
 import os, sys
 def parent_work(x):
@@ -262,10 +273,11 @@ _, status = os.waitpid(pid, 0)
 parent_work(2)
 print("child exited", os.waitstatus_to_exitcode(status))
 ''')
-        data, proc = self.trace(script)
+        data, proc = self.trace(script, flags=["--no-follow-children"])
         self.assertEqual(proc.stdout, b"child exited 7\n")
         names = [n["callable"] for n in call_nodes(data)]
         self.assertEqual(names, ["parent_work", "parent_work"])
+        self.assertEqual(process_nodes(data), [])
 
 
 if __name__ == "__main__":
