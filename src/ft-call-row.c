@@ -188,6 +188,27 @@ ft_call_row_get_members (FtCallRow *self)
   return self->members;
 }
 
+/* A child process: its name and its pid (from the node's own text; only
+ * process rows pay for it). */
+static char *
+dup_process_title (FtCallRow *self)
+{
+  g_autofree char *name = ft_trace_dup_display_name (self->trace, self->node);
+  g_autoptr(FtNodeDetail) detail = ft_trace_get_detail (self->trace, self->node, NULL);
+  g_autofree char *pid = NULL;
+  JsonNode *member = NULL;
+
+  if (detail != NULL && detail->extra != NULL)
+    member = json_object_get_member (json_node_get_object (detail->extra), "pid");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_INT64)
+    return g_steal_pointer (&name);
+
+  pid = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (member));
+  /* Translators: a child process in the call tree: its program and its
+   * process id, e.g. "worker.py (process 4242)" */
+  return g_strdup_printf (_("%s (process %s)"), name, pid);
+}
+
 char *
 ft_call_row_dup_title (FtCallRow *self)
 {
@@ -209,6 +230,9 @@ ft_call_row_dup_title (FtCallRow *self)
         return g_strdup_printf ("%s#%" G_GINT64_FORMAT, class_name ? class_name : "?", instance_id);
       return g_strdup (class_name ? class_name : ft_trace_get_callable (self->trace, self->node));
     }
+
+  if (ft_trace_get_kind (self->trace, self->node) == FT_NODE_KIND_PROCESS)
+    return dup_process_title (self);
 
   return ft_trace_dup_display_name (self->trace, self->node);
 }

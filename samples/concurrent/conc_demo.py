@@ -2,8 +2,9 @@
 
 Each worker thread "downloads" a few pages (sleeps stand in for network
 waits), and a multiprocessing pool counts primes.  Under FlowTrace every
-thread gets its own node in the trace; the pool's child processes run their
-work untraced (a forked child stops recording and never touches the trace).
+thread gets its own node in the trace, and each of the pool's child
+processes a "process" node holding its calls (none with
+--no-follow-children).
 
 Run untraced:  python3 samples/concurrent/conc_demo.py --threads 3 --processes 2
 Run traced:    flowtrace -s samples/concurrent/conc_demo.py -o flowtrace_conc.json

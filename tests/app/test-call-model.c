@@ -128,6 +128,33 @@ test_leaf_has_no_children_model (void)
   g_assert_cmpuint (g_list_model_get_n_items (some), ==, 2);
 }
 
+/* A child process's row says its pid. */
+static void
+test_process_title (void)
+{
+  static const char text[] =
+    "[{\"id\":0,\"callable\":\"root\",\"module\":\"__main__\",\"calls\":["
+    "{\"id\":1,\"kind\":\"thread\",\"callable\":\"MainThread\",\"calls\":["
+    "{\"id\":2,\"callable\":\"run\",\"module\":\"m\",\"calls\":["
+    "{\"caller\":\"run::run\",\"id\":4294967296,\"kind\":\"process\",\"pid\":2,"
+    "\"callable\":\"helper.py\",\"module\":\"__main__\",\"calls\":[]},"
+    "{\"id\":3,\"kind\":\"process\",\"pid\":null,\"callable\":\"fork\","
+    "\"module\":\"os\",\"calls\":[]}]}]}]}]";
+  g_autofree char *path = ft_test_write_file ("process.json", text, -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FtTrace) processes = ft_trace_load (file, NULL, NULL, NULL, &error);
+  g_autoptr(FtCallModel) model = NULL;
+  g_autofree char *text_out = NULL;
+
+  g_assert_no_error (error);
+  model = ft_call_model_new_children (processes, ft_test_node_by_id (processes, 2),
+                                      FT_CALL_MODEL_PLAIN);
+  text_out = titles (G_LIST_MODEL (model));
+  /* No pid known (the child never started recording): the name alone. */
+  g_assert_cmpstr (text_out, ==, "helper.py (process 2) fork");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -148,6 +175,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/call-model/group-by-instance", test_group_by_instance);
   g_test_add_func ("/flowtrace/call-model/hide-and-group", test_hide_and_group);
   g_test_add_func ("/flowtrace/call-model/leaf", test_leaf_has_no_children_model);
+  g_test_add_func ("/flowtrace/call-model/process-title", test_process_title);
 
   status = g_test_run ();
   g_clear_object (&trace);
