@@ -406,6 +406,23 @@ wait_forever()
         self.assertEqual(calls_in(child, "triple")[0]["output"], 6)
         self.assert_unique_ids(data)
 
+    def test_multiprocess_sample(self):
+        script = self.sample("multiprocess", "mp_spawn_sample.py")
+        plain = run_plain(script)
+        data, proc = self.trace(script)
+        self.assertEqual(proc.stdout, plain.stdout)
+        self.assertEqual(split_stderr(proc.stderr)[0], [])
+        calls = {n["callable"]: n for n in own_call_nodes(data)}
+        workers = processes_under(calls["price_orders"])
+        self.assertEqual(len(workers), 2)
+        self.assertEqual(sorted(n["output"] for w in workers for n in calls_in(w, "price")),
+                         sorted(calls["price_orders"]["output"]))
+        (helper,) = processes_under(calls["total_with_helper"])
+        self.assertEqual(helper["callable"], "summer.py")
+        self.assertEqual(calls_in(helper, "add_up")[0]["output"],
+                         calls["total_with_helper"]["output"])
+        self.assert_unique_ids(data)
+
 
 if __name__ == "__main__":
     unittest.main()
