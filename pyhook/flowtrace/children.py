@@ -374,6 +374,14 @@ def finish(error=None, error_type=None, status=None):
              % (os.getpid(), exc))
 
 
+def end_for_nested_run():
+    """`flowtrace` itself runs in a followed child: the child's own record
+    ends (empty) so the nested run records into its own trace."""
+    if _state.child:
+        finish()
+        _state.child = False
+
+
 def _exit(status):
     """os._exit: a followed child ends its part first."""
     if _state.child and not _state.finished:

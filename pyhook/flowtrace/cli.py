@@ -575,6 +575,8 @@ def run(opts):
 
     # The root spans the whole recording, so its clock starts before the
     # tracer's own (thread nodes start inside start()).
+    from flowtrace import children
+    children.end_for_nested_run()
     t0 = time.perf_counter()
     options = dict(
         filter=make_filter(sys.path[0], opts.trace_any),
@@ -597,7 +599,6 @@ def run(opts):
     except OSError as exc:
         raise UsageError("cannot write the trace '%s': %s"
                          % (output, exc.strerror or exc)) from None
-    from flowtrace import children
     children.pause_threads_for_fork(tracer)
     if not opts.no_follow_children:
         children.install(tracer, output_path, options, sys.path[0], opts.trace_any,

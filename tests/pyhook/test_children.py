@@ -406,6 +406,27 @@ wait_forever()
         self.assertEqual(calls_in(child, "triple")[0]["output"], 6)
         self.assert_unique_ids(data)
 
+    def test_flowtrace_run_by_a_traced_script(self):
+        """A traced script that runs flowtrace itself: both traces are written."""
+        self.write_script("helper.py", HELPER)
+        inner = os.path.join(self.tmp, "inner.json")
+        script = self.write_script("outer.py", '''
+import os, subprocess, sys
+def run_inner(out):
+    here = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.run([sys.executable, "-m", "flowtrace", "-s",
+                           os.path.join(here, "helper.py"), "-o", out, "--", "4", "0"],
+                          capture_output=True).returncode
+print("inner", run_inner(sys.argv[1]))
+''')
+        data, proc = self.trace(script, [inner])
+        self.assertEqual(proc.stdout, b"inner 0\n")
+        inner_data = load_trace(inner)
+        self.assertEqual(own_call_nodes(inner_data)[0]["callable"], "main")
+        self.assertIs(root_of(inner_data)["flowtrace"]["complete"], True)
+        (child,) = process_nodes(data)
+        self.assertEqual([n for n, _ in walk(child) if n.get("kind") is None], [])
+
     def test_multiprocess_sample(self):
         script = self.sample("multiprocess", "mp_spawn_sample.py")
         plain = run_plain(script)
