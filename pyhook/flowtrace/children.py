@@ -233,6 +233,50 @@ def _after_fork_child():
              % (os.getpid(), exc))
 
 
+def _flush_before_waiting(cls):
+    """A pool worker is terminated (SIGTERM) when the pool closes, idle or
+    not: before it waits for its next task (SimpleQueue.get), what it
+    recorded is written."""
+    real = cls.get
+    if getattr(real, "__wrapped__", None) is not None:
+        return
+
+    def get(self):
+        if _state.child and not _state.finished:
+            _state.tracer.flush()
+        return real(self)
+    get.__wrapped__ = real
+    cls.get = get
+
+
+def _watch_pool_workers():
+    """Wrap SimpleQueue.get now, or when multiprocessing.queues is imported."""
+    queues = sys.modules.get("multiprocessing.queues")
+    if queues is not None:
+        _flush_before_waiting(queues.SimpleQueue)
+        return
+    import importlib.abc
+    import importlib.util
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name != "multiprocessing.queues":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.loader is None:
+                return spec
+            real_exec = spec.loader.exec_module
+
+            def exec_module(module):
+                real_exec(module)
+                _flush_before_waiting(module.SimpleQueue)
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
 def pause_threads_for_fork(tracer):
     """Wrap os.fork so the tracer's threads end before it (Python 3.13 warns
     about a multi-threaded fork before the fork hooks run)."""
@@ -284,6 +328,7 @@ def install(tracer, output, options, script_dir, trace_any, at_exit=True):
     _state.real_exit = os._exit
     os._exit = _exit
     pause_threads_for_fork(tracer)
+    _watch_pool_workers()
     if at_exit:
         # Registered early, so it runs after the program's own exit handlers.
         atexit.register(_at_exit)

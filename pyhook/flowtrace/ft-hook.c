@@ -548,9 +548,9 @@ after_write(FtThread *t)
 {
     if (t->tr->child_mode && t->depth == 0 && !t->tr->flush_every_call) {
         /* A child process may end by a signal at any time (Pool workers
-         * are terminated when idle): each finished top-level call is
-         * written at once, so nothing the child completed is lost. */
-        ft_flush_thread(t);
+         * are terminated when idle): each finished top-level call goes
+         * to the file at once. */
+        ft_child_flush(t);
     }
     else if (t->tr->flush_every_call) {
         uint64_t before = t->tr->bytes;

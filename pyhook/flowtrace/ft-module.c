@@ -98,6 +98,12 @@ flusher_main(void *arg)
     double interval = tr->flush_interval > 0 ? tr->flush_interval : 1.0;
     struct timespec ts;
 
+    if (tr->child_mode) {
+        /* a child may be killed at any time: what it recorded reaches the
+         * file within 5 ms (see ft_child_flush) */
+        interval = FT_CHILD_FLUSH_S;
+    }
+
     pthread_mutex_lock(&tr->lock);
     clock_gettime(CLOCK_MONOTONIC, &ts);
     while (!tr->flusher_stop) {
@@ -117,7 +123,10 @@ flusher_main(void *arg)
         {
             PyGILState_STATE g = PyGILState_Ensure();
             if (tr->active) {
-                if (tr->flush_interval > 0) {
+                if (tr->child_mode) {
+                    flush_all(tr, 0);
+                }
+                else if (tr->flush_interval > 0) {
                     flush_all(tr, tr->verbose);
                 }
                 else {
@@ -519,7 +528,7 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
         tracer_clear(tr);
         return NULL;
     }
-    if ((interval > 0 || verbose) && flusher_start(tr) < 0) {
+    if ((interval > 0 || verbose || child) && flusher_start(tr) < 0) {
         ft_report("[FlowTrace] cannot start the flusher thread; "
                   "buffers are written when full and at stop()");
     }
@@ -652,6 +661,19 @@ ft_child_placeholder_py(PyObject *module, PyObject *args)
     return ft_child_placeholder(&module_state(module)->tr, args);
 }
 
+/* flush(): write what every thread recorded so far (a followed child about
+ * to wait for work, flowtrace/children.py). */
+static PyObject *
+ft_flush(PyObject *module, PyObject *unused)
+{
+    FtTracer *tr = &module_state(module)->tr;
+
+    if (tr->active) {
+        flush_all(tr, 0);
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 ft_is_active(PyObject *module, PyObject *unused)
 {
@@ -757,6 +779,8 @@ static PyMethodDef ft_methods[] = {
     {"child_placeholder", ft_child_placeholder_py, METH_VARARGS,
      "child_placeholder(token, pid, fields) -> bool: write the process "
      "node of a child just started, under the current call."},
+    {"flush", ft_flush, METH_NOARGS,
+     "flush(): write what was recorded so far."},
     {"is_active", ft_is_active, METH_NOARGS,
      "is_active() -> bool: True while recording."},
     {"repair", ft_repair_py, METH_VARARGS,

@@ -35,6 +35,11 @@
 #define FT_MAX_INT_BITS 13000
 
 #define FT_BUF_SIZE (256 * 1024)
+/* A followed child writes what it recorded at least this often (s), and
+ * its finished top-level calls at once unless it did less than
+ * FT_CHILD_FLUSH_GAP_NS ago. */
+#define FT_CHILD_FLUSH_S 0.005
+#define FT_CHILD_FLUSH_GAP_NS 1000000
 /* Readable slack after cached fragments: the hot path copies them in
  * whole 16-byte blocks. */
 #define FT_PAD 16
@@ -124,6 +129,7 @@ struct FtThread {
     uint64_t node_id;
     uint64_t start_ns;
     uint64_t last_ns;
+    uint64_t child_flush_ns; /* last synchronous flush (child processes) */
     char *name;              /* escaped thread name */
     size_t name_len;
     int top_children;
@@ -260,6 +266,7 @@ ft_trace_ns(FtTracer *tr)
 void ft_report(const char *fmt, ...);
 int ft_write_all(int fd, const char *data, size_t len);
 void ft_flush_thread(FtThread *t);
+void ft_child_flush(FtThread *t);
 int ft_grow(FtThread *t, size_t need);
 void ft_writer_start(FtTracer *tr);
 void ft_writer_stop(FtTracer *tr);

@@ -512,6 +512,26 @@ ft_flush_thread(FtThread *t)
     t->len = 0;
 }
 
+/* A followed child finished a top-level call: write it now (a child may
+ * be killed at any time), but not more than once a millisecond: a child
+ * making many short top-level calls would pay a write(2) for each.  What
+ * is left is written by the flusher within FT_CHILD_FLUSH_S, or before a
+ * pool worker waits for its next task (flowtrace/children.py). */
+void
+ft_child_flush(FtThread *t)
+{
+    uint64_t now;
+
+    if (t->len == 0) {
+        return;
+    }
+    now = ft_now_ns();
+    if (now - t->child_flush_ns >= FT_CHILD_FLUSH_GAP_NS) {
+        ft_flush_thread(t);
+        t->child_flush_ns = now;
+    }
+}
+
 /* Make room for `need` bytes: hand the buffer to the writer (or write it
  * out), grow only for a single piece larger than the buffer (never for
  * values: they are cut). */
