@@ -233,20 +233,24 @@ def _after_fork_child():
              % (os.getpid(), exc))
 
 
-def _flush_before_waiting(cls):
-    """A pool worker is terminated (SIGTERM) when the pool closes, idle or
-    not: before it waits for its next task (SimpleQueue.get), what it
-    recorded is written."""
-    real = cls.get
-    if getattr(real, "__wrapped__", None) is not None:
-        return
-
-    def get(self):
+def _flush_first(real):
+    def method(self, *args, **kwargs):
         if _state.child and not _state.finished:
             _state.tracer.flush()
-        return real(self)
-    get.__wrapped__ = real
-    cls.get = get
+        return real(self, *args, **kwargs)
+    method.__wrapped__ = real
+    return method
+
+
+def _flush_before_waiting(cls):
+    """A pool worker is terminated (SIGTERM) when the pool closes, idle or
+    not: before it sends a result (the parent may close the pool as soon as
+    it has it) and before it waits for its next task, what it recorded is
+    written (SimpleQueue.put and .get)."""
+    if getattr(cls.get, "__wrapped__", None) is not None:
+        return
+    cls.get = _flush_first(cls.get)
+    cls.put = _flush_first(cls.put)
 
 
 def _watch_pool_workers():
