@@ -225,6 +225,51 @@ print(out.replace(str(os.getpid()), "PID"), end="")
         self.assertIn(("env %s False" % site).encode(), proc.stdout)
         self.assertEqual(len(process_nodes(data)), 1)
 
+    def test_capture_filters_and_redaction_reach_children(self):
+        self.write_script("noisy.py", '''
+def chatter(n):
+    return n
+''')
+        script = self.write_script("filtered.py", '''
+import multiprocessing as mp, sys
+import noisy
+
+def leaf(x):
+    return x
+
+def middle(x):
+    return leaf(x)
+
+def login(user, password):
+    noisy.chatter(1)
+    return middle({"user": user, "api_token": password})
+
+def main(method):
+    ctx = mp.get_context(method)
+    p = ctx.Process(target=login, args=("ana", "hunter2-" + method))
+    p.start()
+    p.join()
+    return p.exitcode
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
+''')
+        for method in ("spawn", "fork"):
+            output = os.path.join(self.tmp, "filtered-%s.json" % method)
+            data, _ = self.trace(script, [method], output=output,
+                                 flags=["--exclude", "noisy", "--max-depth", "3"])
+            with open(output, "rb") as f:
+                self.assertNotIn(b"hunter2", f.read(), method)
+            (main,) = [n for n in own_call_nodes(data) if n["callable"] == "main"]
+            (child,) = processes_under(main)
+            (login,) = calls_in(child, "login")
+            self.assertEqual(login["inputs"], {"user": "ana", "password": "***"}, method)
+            self.assertEqual(calls_in(child, "chatter"), [], method)
+            # the child's thread: login is level 1, middle 2, leaf 3
+            (middle,) = calls_in(child, "middle")
+            self.assertEqual(middle["inputs"]["x"]["api_token"], "***", method)
+            self.assertEqual([c["callable"] for c in middle["calls"]], ["leaf"], method)
+
     def test_no_follow_children(self):
         self.write_script("helper.py", HELPER)
         script = self.write_script("runner.py", RUNNER)
