@@ -23,6 +23,7 @@ struct _FtRunDialog
 
   AdwEntryRow    *script_row;
   AdwEntryRow    *arguments_row;
+  AdwEntryRow    *tracer_options_row;
   AdwEntryRow    *folder_row;
   AdwComboRow    *interpreter_row;
   GtkLabel       *problem_label;
@@ -69,6 +70,29 @@ parse_arguments (FtRunDialog   *self,
 
   /* Translators: %s says what is wrong, e.g. a quote left open */
   g_set_error (error, G_SHELL_ERROR, local->code, _("The arguments cannot be read: %s"), local->message);
+  return FALSE;
+}
+
+static gboolean
+parse_tracer_options (FtRunDialog   *self,
+                      GStrv         *options,
+                      GError       **error)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->tracer_options_row));
+  g_autoptr(GError) local = NULL;
+
+  *options = NULL;
+  if (!g_shell_parse_argv (text, NULL, options, &local))
+    {
+      if (g_error_matches (local, G_SHELL_ERROR, G_SHELL_ERROR_EMPTY_STRING))
+        return TRUE;
+      /* Translators: %s says what is wrong, e.g. a quote left open */
+      g_set_error (error, G_SHELL_ERROR, local->code, _("The tracer options cannot be read: %s"), local->message);
+      return FALSE;
+    }
+  if (ft_runner_check_tracer_options ((const char * const *) *options, error))
+    return TRUE;
+  g_clear_pointer (options, g_strfreev);
   return FALSE;
 }
 
@@ -125,13 +149,15 @@ ft_run_dialog_build_runner (FtRunDialog  *self,
 {
   const char *script = gtk_editable_get_text (GTK_EDITABLE (self->script_row));
   g_auto(GStrv) arguments = NULL;
+  g_auto(GStrv) options = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *interpreter = NULL;
   FtRunner *runner;
 
   g_return_val_if_fail (FT_IS_RUN_DIALOG (self), NULL);
 
-  if (script[0] == '\0' || !parse_arguments (self, &arguments, error))
+  if (script[0] == '\0' || !parse_arguments (self, &arguments, error)
+      || !parse_tracer_options (self, &options, error))
     return NULL;
 
   folder = working_folder (self, script);
@@ -143,6 +169,7 @@ ft_run_dialog_build_runner (FtRunDialog  *self,
   ft_runner_set_tracer (runner, self->tracer);
   ft_runner_set_flags (runner, chosen_flags (self));
   ft_runner_set_flush_interval (runner, gtk_spin_button_get_value (self->flush_spin));
+  ft_runner_set_tracer_options (runner, (const char * const *) options);
 
   return runner;
 }
@@ -156,10 +183,21 @@ validate (FtRunDialog *self)
   gtk_label_set_text (self->problem_label, error ? error->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), error != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "run-dialog.run", runner != NULL);
-  if (error != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->arguments_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->arguments_row), "error");
+  {
+    g_auto(GStrv) words = NULL;
+    g_auto(GStrv) options = NULL;
+    gboolean arguments_ok = parse_arguments (self, &words, NULL);
+    gboolean options_ok = parse_tracer_options (self, &options, NULL);
+
+    if (arguments_ok)
+      gtk_widget_remove_css_class (GTK_WIDGET (self->arguments_row), "error");
+    else
+      gtk_widget_add_css_class (GTK_WIDGET (self->arguments_row), "error");
+    if (options_ok)
+      gtk_widget_remove_css_class (GTK_WIDGET (self->tracer_options_row), "error");
+    else
+      gtk_widget_add_css_class (GTK_WIDGET (self->tracer_options_row), "error");
+  }
 }
 
 /* Settings ------------------------------------------------------------ */
@@ -180,6 +218,7 @@ save_settings (FtRunDialog *self)
   g_settings_set_boolean (self->settings, "run-with-memory", (flags & FT_RUN_FLAG_WITH_MEMORY) != 0);
   g_settings_set_boolean (self->settings, "run-trace-any", (flags & FT_RUN_FLAG_TRACE_ANY) != 0);
   g_settings_set_double (self->settings, "run-flush-interval", gtk_spin_button_get_value (self->flush_spin));
+  g_settings_set_string (self->settings, "run-tracer-options", gtk_editable_get_text (GTK_EDITABLE (self->tracer_options_row)));
   g_settings_apply (self->settings);
 }
 
@@ -189,6 +228,7 @@ load_settings (FtRunDialog *self)
   g_autofree char *script = g_settings_get_string (self->settings, "run-script");
   g_autofree char *arguments = g_settings_get_string (self->settings, "run-arguments");
   g_autofree char *folder = g_settings_get_string (self->settings, "run-folder");
+  g_autofree char *options = g_settings_get_string (self->settings, "run-tracer-options");
 
   gtk_editable_set_text (GTK_EDITABLE (self->script_row), script);
   gtk_editable_set_text (GTK_EDITABLE (self->arguments_row), arguments);
@@ -198,6 +238,7 @@ load_settings (FtRunDialog *self)
   gtk_switch_set_active (self->memory_switch, g_settings_get_boolean (self->settings, "run-with-memory"));
   gtk_switch_set_active (self->trace_any_switch, g_settings_get_boolean (self->settings, "run-trace-any"));
   gtk_spin_button_set_value (self->flush_spin, g_settings_get_double (self->settings, "run-flush-interval"));
+  gtk_editable_set_text (GTK_EDITABLE (self->tracer_options_row), options);
 }
 
 /* Interpreters -------------------------------------------------------- */
@@ -417,6 +458,7 @@ ft_run_dialog_class_init (FtRunDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowtrace/FlowTrace/ft-run-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FtRunDialog, script_row);
   gtk_widget_class_bind_template_child (widget_class, FtRunDialog, arguments_row);
+  gtk_widget_class_bind_template_child (widget_class, FtRunDialog, tracer_options_row);
   gtk_widget_class_bind_template_child (widget_class, FtRunDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, FtRunDialog, interpreter_row);
   gtk_widget_class_bind_template_child (widget_class, FtRunDialog, problem_label);
@@ -455,12 +497,15 @@ ft_run_dialog_init (FtRunDialog *self)
   g_signal_connect_object (self->script_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->arguments_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->folder_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tracer_options_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->interpreter_row, "notify::selected", G_CALLBACK (on_interpreter_selected_cb),
                            self, G_CONNECT_SWAPPED);
   /* Enter in any entry runs, as the suggested button would. */
   g_signal_connect_object (self->script_row, "entry-activated", G_CALLBACK (on_entry_activated_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->arguments_row, "entry-activated", G_CALLBACK (on_entry_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tracer_options_row, "entry-activated", G_CALLBACK (on_entry_activated_cb),
                            self, G_CONNECT_SWAPPED);
   validate (self);
 }
@@ -482,6 +527,14 @@ ft_run_dialog_get_script_entry (FtRunDialog *self)
   g_return_val_if_fail (FT_IS_RUN_DIALOG (self), NULL);
 
   return GTK_EDITABLE (self->script_row);
+}
+
+GtkEditable *
+ft_run_dialog_get_tracer_options_entry (FtRunDialog *self)
+{
+  g_return_val_if_fail (FT_IS_RUN_DIALOG (self), NULL);
+
+  return GTK_EDITABLE (self->tracer_options_row);
 }
 
 GtkEditable *

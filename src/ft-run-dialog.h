@@ -20,6 +20,7 @@ FtRunner    *ft_run_dialog_build_runner       (FtRunDialog *self,
                                                GError     **error);
 GtkEditable *ft_run_dialog_get_script_entry   (FtRunDialog *self);
 GtkEditable *ft_run_dialog_get_arguments_entry (FtRunDialog *self);
+GtkEditable *ft_run_dialog_get_tracer_options_entry (FtRunDialog *self);
 GtkEditable *ft_run_dialog_get_folder_entry   (FtRunDialog *self);
 const char  *ft_run_dialog_get_problem        (FtRunDialog *self);
 gboolean     ft_run_dialog_is_probing         (FtRunDialog *self);

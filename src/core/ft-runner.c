@@ -48,6 +48,7 @@ struct _FtRunner
   /* Configuration */
   char          *script;
   GStrv          arguments;
+  GStrv          tracer_options;
   char          *working_dir;
   char          *interpreter;
   char          *output;
@@ -563,6 +564,7 @@ typedef struct
   char       *launcher;
   char       *package_dir;
   GStrv       arguments;
+  GStrv       tracer_options;
   FtRunFlags  flags;
   double      flush_interval;
 } RunPlan;
@@ -577,6 +579,7 @@ run_plan_free (RunPlan *plan)
   g_free (plan->launcher);
   g_free (plan->package_dir);
   g_strfreev (plan->arguments);
+  g_strfreev (plan->tracer_options);
   g_free (plan);
 }
 
@@ -895,6 +898,7 @@ run_plan_new (FtRunner *self)
   plan->output = self->output ? absolute_path (self->output) : NULL;
   plan->launcher = self->tracer ? g_strdup (self->tracer) : ft_runner_find_tracer (NULL);
   plan->arguments = g_strdupv (self->arguments);
+  plan->tracer_options = g_strdupv (self->tracer_options);
   plan->flags = self->flags;
   plan->flush_interval = self->flush_interval;
 
@@ -927,6 +931,8 @@ run_plan_argv (RunPlan *plan)
     g_strv_builder_add (argv, "--with-memory");
   if (plan->flags & FT_RUN_FLAG_TRACE_ANY)
     g_strv_builder_add (argv, "--trace-any");
+  if (plan->tracer_options != NULL)
+    g_strv_builder_addv (argv, (const char **) plan->tracer_options);
   /* Everything after "--" reaches the script untouched. */
   g_strv_builder_add (argv, "--");
   if (plan->arguments != NULL)
@@ -1465,6 +1471,7 @@ ft_runner_new_copy (FtRunner *other)
 
   self = ft_runner_new (other->script);
   self->arguments = g_strdupv (other->arguments);
+  self->tracer_options = g_strdupv (other->tracer_options);
   self->working_dir = g_strdup (other->working_dir);
   self->interpreter = g_strdup (other->interpreter);
   self->tracer = g_strdup (other->tracer);
@@ -1483,6 +1490,83 @@ ft_runner_set_arguments (FtRunner           *self,
 
   g_strfreev (self->arguments);
   self->arguments = g_strdupv ((char **) arguments);
+}
+
+/* The tracer's options a run may add to the switches it has already:
+ * the capture filters, redaction and child processes.  The others
+ * (output, script, flush, repair…) belong to the runner. */
+static const struct
+{
+  const char *name;
+  gboolean    takes_value;
+} tracer_options[] = {
+  { "--include", TRUE },
+  { "--exclude", TRUE },
+  { "--max-depth", TRUE },
+  { "--min-duration", TRUE },
+  { "--redact", TRUE },
+  { "--no-redact", FALSE },
+  { "--no-follow-children", FALSE },
+};
+
+/* TRUE when every word of @options is one of tracer_options, with its
+ * value (next word or "=VALUE") where it takes one.  The tracer itself
+ * checks the values. */
+gboolean
+ft_runner_check_tracer_options (const char * const  *options,
+                                GError             **error)
+{
+  for (guint i = 0; options != NULL && options[i] != NULL; i++)
+    {
+      const char *word = options[i];
+      const char *eq = strchr (word, '=');
+      gsize len = eq ? (gsize) (eq - word) : strlen (word);
+      guint k;
+
+      for (k = 0; k < G_N_ELEMENTS (tracer_options); k++)
+        if (strlen (tracer_options[k].name) == len && strncmp (word, tracer_options[k].name, len) == 0)
+          break;
+      if (k == G_N_ELEMENTS (tracer_options) || (eq != NULL && !tracer_options[k].takes_value))
+        {
+          g_set_error (error, FT_RUNNER_ERROR, FT_RUNNER_ERROR_TRACER_OPTIONS,
+                       /* Translators: %s is what the user typed; the options are not translated */
+                       _("“%s” is not an option a run can add. Use --include GLOB, --exclude GLOB, --max-depth N, --min-duration MS, --redact NAME, --no-redact or --no-follow-children."),
+                       word);
+          return FALSE;
+        }
+      if (tracer_options[k].takes_value && eq == NULL && options[++i] == NULL)
+        {
+          g_set_error (error, FT_RUNNER_ERROR, FT_RUNNER_ERROR_TRACER_OPTIONS,
+                       /* Translators: %s is a tracer option such as --max-depth */
+                       _("%s needs a value"), word);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * ft_runner_set_tracer_options:
+ * @options: (nullable): more of the tracer's options, as checked by
+ *   ft_runner_check_tracer_options()
+ */
+void
+ft_runner_set_tracer_options (FtRunner           *self,
+                              const char * const *options)
+{
+  g_return_if_fail (FT_IS_RUNNER (self));
+  g_return_if_fail (ft_runner_check_tracer_options (options, NULL));
+
+  g_strfreev (self->tracer_options);
+  self->tracer_options = g_strdupv ((char **) options);
+}
+
+const char * const *
+ft_runner_get_tracer_options (FtRunner *self)
+{
+  g_return_val_if_fail (FT_IS_RUNNER (self), NULL);
+
+  return (const char * const *) self->tracer_options;
 }
 
 static void
@@ -1632,6 +1716,7 @@ ft_runner_finalize (GObject *object)
 
   g_free (self->script);
   g_strfreev (self->arguments);
+  g_strfreev (self->tracer_options);
   g_free (self->working_dir);
   g_free (self->interpreter);
   g_free (self->output);

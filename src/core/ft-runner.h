@@ -32,6 +32,7 @@ typedef enum
   FT_RUNNER_ERROR_TRACER_NOT_IMPORTABLE, /* e.g. built for another Python (ABI) */
   FT_RUNNER_ERROR_NO_TRACE,              /* the tracer ended without writing a trace */
   FT_RUNNER_ERROR_SPAWN,
+  FT_RUNNER_ERROR_TRACER_OPTIONS,        /* options the runner cannot pass on */
 } FtRunnerError;
 
 /* Where a line of output came from. */
@@ -97,11 +98,16 @@ void        ft_runner_set_flush_interval  (FtRunner            *self,
                                            double               seconds);
 void        ft_runner_set_tracer          (FtRunner            *self,
                                            const char          *launcher);
+void        ft_runner_set_tracer_options  (FtRunner            *self,
+                                           const char * const  *options);
+gboolean    ft_runner_check_tracer_options (const char * const *options,
+                                            GError            **error);
 void        ft_runner_set_grace_period    (FtRunner            *self,
                                            guint                msec);
 
 const char *ft_runner_get_script          (FtRunner            *self);
 const char * const *ft_runner_get_arguments (FtRunner          *self);
+const char * const *ft_runner_get_tracer_options (FtRunner     *self);
 const char *ft_runner_get_working_dir     (FtRunner            *self);
 const char *ft_runner_get_interpreter     (FtRunner            *self);
 FtRunFlags  ft_runner_get_flags           (FtRunner            *self);

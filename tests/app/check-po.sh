@@ -37,7 +37,10 @@ xgettext --from-code=UTF-8 --add-comments \
 if ! msgcmp "$po" "$tmp/template.pot" 2>"$tmp/missing"; then
   echo "$po lacks messages the sources have now (add them, then translate):" >&2
   sed -n 's/^[^:]*:\([0-9]*\): this message is used but not defined.*/\1/p' "$tmp/missing" |
-    while read -r n; do sed -n "$((n - 1)),${n}p" "$tmp/template.pot"; done >&2
+    while read -r n; do
+      awk -v n="$n" 'NR <= n { if ($0 ~ /^msgid /) first = NR; line[NR] = $0 }
+                     END { for (i = first; i <= n; i++) print line[i] }' "$tmp/template.pot"
+    done >&2
   exit 1
 fi
 echo "$po: covers the $(grep -c '^msgid "' "$tmp/template.pot") messages of the sources"

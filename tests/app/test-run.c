@@ -214,6 +214,57 @@ test_dialog_rejects_bad_arguments (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_dialog_tracer_options (void)
+{
+  FtWindow *window = new_window ();
+  FtRunDialog *dialog = open_dialog (window);
+  g_autofree char *script = sample_path ("complex/complex_app.py");
+  FtTrace *trace;
+  JsonObject *flags;
+  guint n_demo = 0;
+
+  gtk_editable_set_text (ft_run_dialog_get_script_entry (dialog), script);
+  gtk_editable_set_text (ft_run_dialog_get_arguments_entry (dialog), "");
+  /* Options that belong to the runner, or are not the tracer's, are refused. */
+  gtk_editable_set_text (ft_run_dialog_get_tracer_options_entry (dialog), "-o /tmp/elsewhere.json");
+  g_assert_true (g_str_has_prefix (ft_run_dialog_get_problem (dialog), "“-o” is not an option a run can add"));
+  ft_test_save_shot (GTK_WIDGET (dialog), "run-dialog-bad-tracer-options");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "run-dialog.run", NULL);
+  g_assert_false (ft_window_is_running (window));
+  gtk_editable_set_text (ft_run_dialog_get_tracer_options_entry (dialog), "--max-depth");
+  g_assert_cmpstr (ft_run_dialog_get_problem (dialog), ==, "--max-depth needs a value");
+  gtk_editable_set_text (ft_run_dialog_get_tracer_options_entry (dialog), "--exclude 'demo.common.*");
+  g_assert_true (g_str_has_prefix (ft_run_dialog_get_problem (dialog), "The tracer options cannot be read"));
+
+  gtk_editable_set_text (ft_run_dialog_get_tracer_options_entry (dialog), "--exclude 'demo.common.*' --max-depth=3");
+  g_assert_cmpstr (ft_run_dialog_get_problem (dialog), ==, "");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "run-dialog.run", NULL);
+  g_assert_true (ft_window_is_running (window));
+  wait_until (run_ended_and_open, window, "the run with tracer options");
+
+  trace = ft_window_get_trace (window);
+  flags = json_object_get_object_member (ft_trace_get_metadata (trace), "flags");
+  g_assert_cmpint (json_object_get_int_member (flags, "max_depth"), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (flags, "exclude"), 0), ==,
+                   "demo.common.*");
+  for (FtNodeId node = 0; node < ft_trace_get_n_nodes (trace); node++)
+    {
+      const char *module = ft_trace_get_module (trace, node);
+
+      g_assert_false (module != NULL && g_str_has_prefix (module, "demo.common"));
+      n_demo += module != NULL && g_str_has_prefix (module, "demo.");
+    }
+  g_assert_cmpuint (n_demo, >, 0);
+
+  /* Remembered for the next run. */
+  dialog = open_dialog (window);
+  g_assert_cmpstr (gtk_editable_get_text (ft_run_dialog_get_tracer_options_entry (dialog)), ==,
+                   "--exclude 'demo.common.*' --max-depth=3");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The window's run --------------------------------------------------------- */
 
 typedef struct
@@ -553,6 +604,7 @@ main (int   argc,
 
   g_test_add_func ("/flowtrace/run/dialog-success-with-arguments", test_dialog_success_with_arguments);
   g_test_add_func ("/flowtrace/run/dialog-rejects-bad-arguments", test_dialog_rejects_bad_arguments);
+  g_test_add_func ("/flowtrace/run/dialog-tracer-options", test_dialog_tracer_options);
   g_test_add_func ("/flowtrace/run/failing-script-opens-marked", test_failing_script_opens_marked);
   g_test_add_func ("/flowtrace/run/cancel-during-long-run", test_cancel_during_long_run);
   g_test_add_func ("/flowtrace/run/missing-script-in-window", test_missing_script_in_window);
