@@ -175,29 +175,28 @@ ft_run_dialog_build_runner (FtRunDialog  *self,
 }
 
 static void
+mark_error (AdwEntryRow *row,
+            gboolean     wrong)
+{
+  if (wrong)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
 validate (FtRunDialog *self)
 {
+  g_auto(GStrv) words = NULL;
+  g_auto(GStrv) options = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FtRunner) runner = ft_run_dialog_build_runner (self, &error);
 
   gtk_label_set_text (self->problem_label, error ? error->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), error != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "run-dialog.run", runner != NULL);
-  {
-    g_auto(GStrv) words = NULL;
-    g_auto(GStrv) options = NULL;
-    gboolean arguments_ok = parse_arguments (self, &words, NULL);
-    gboolean options_ok = parse_tracer_options (self, &options, NULL);
-
-    if (arguments_ok)
-      gtk_widget_remove_css_class (GTK_WIDGET (self->arguments_row), "error");
-    else
-      gtk_widget_add_css_class (GTK_WIDGET (self->arguments_row), "error");
-    if (options_ok)
-      gtk_widget_remove_css_class (GTK_WIDGET (self->tracer_options_row), "error");
-    else
-      gtk_widget_add_css_class (GTK_WIDGET (self->tracer_options_row), "error");
-  }
+  mark_error (self->arguments_row, !parse_arguments (self, &words, NULL));
+  mark_error (self->tracer_options_row, !parse_tracer_options (self, &options, NULL));
 }
 
 /* Settings ------------------------------------------------------------ */
