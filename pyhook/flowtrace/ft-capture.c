@@ -29,16 +29,14 @@ put_type_name(FtThread *t, PyObject *v)
     ft_put_cstr(t, name, strlen(name));
 }
 
-/* Swallow the pending exception; a swallowed Ctrl-C is re-armed so the
- * program still sees it at its next check. */
+/* Swallow the pending exception.  It is the repr's own: signal handlers
+ * (Ctrl-C's KeyboardInterrupt included) never run inside a capture, they
+ * wait for the program's next check (ft-signals.c), so nothing is re-raised:
+ * a __repr__ raising KeyboardInterrupt must not stop a program that untraced
+ * never calls it. */
 static void
 swallow_error(void)
 {
-    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
-        PyErr_Clear();
-        PyErr_SetInterrupt();
-        return;
-    }
     PyErr_Clear();
 }
 
@@ -90,9 +88,9 @@ put_repr(FtThread *t, PyObject *v)
 {
     PyObject *r;
 
-    t->capturing++;
+    ft_py_enter(t);
     r = PyObject_Repr(v);
-    t->capturing--;
+    ft_py_leave(t);
     if (r == NULL) {
         put_marker_error(t, v);
         return;
@@ -546,9 +544,9 @@ put_key(FtThread *t, PyObject *k)
         FT_PUTS(t, "\"");
         return;
     }
-    t->capturing++;
+    ft_py_enter(t);
     r = PyObject_Repr(k);
-    t->capturing--;
+    ft_py_leave(t);
     if (r == NULL) {
         swallow_error();
         FT_PUTS(t, "\"<key>\"");
@@ -834,9 +832,9 @@ ft_capture_memory(FtThread *t, const char *key, size_t key_len)
     }
     if (tr->tracemalloc && tr->tracemalloc_get != NULL) {
         PyObject *r;
-        t->capturing++;
+        ft_py_enter(t);
         r = PyObject_CallNoArgs(tr->tracemalloc_get);
-        t->capturing--;
+        ft_py_leave(t);
         if (r != NULL && PyTuple_Check(r) && PyTuple_GET_SIZE(r) == 2) {
             if (rss != 0 || vms != 0) {
                 FT_PUTS(t, ",");
@@ -865,9 +863,9 @@ ft_capture_error(FtThread *t, PyObject *exc)
         return;
     }
     FT_PUTS(t, "\"error\":");
-    t->capturing++;
+    ft_py_enter(t);
     r = PyObject_Repr(exc);
-    t->capturing--;
+    ft_py_leave(t);
     if (r == NULL) {
         swallow_error();
         FT_PUTS(t, "\"<unprintable exception>\"");

@@ -264,9 +264,9 @@ ask_filter(FtThread *t, PyObject *filter, PyObject **cache, PyObject *key)
         return 0;
     }
     Py_INCREF(filter);
-    t->capturing++;
+    ft_py_enter(t);
     res = PyObject_CallOneArg(filter, key);
-    t->capturing--;
+    ft_py_leave(t);
     Py_DECREF(filter);
     if (t->detached || *cache == NULL || !tr->active) {
         /* stop() ran while the filter had released the GIL */
@@ -459,13 +459,13 @@ thread_name(FtThread *t)
     PyObject *th, *name = NULL;
     char tmp[48];
 
-    t->capturing++;
+    ft_py_enter(t);
     th = PyObject_CallNoArgs(t->tr->current_thread);
     if (th != NULL) {
         name = PyObject_GetAttrString(th, "name");
         Py_DECREF(th);
     }
-    t->capturing--;
+    ft_py_leave(t);
     if (name != NULL && PyUnicode_Check(name)) {
         t->name = ft_escape_pystr(name, &t->name_len);
     }

@@ -313,6 +313,8 @@ int ft_redact_match(FtTracer *tr, PyObject *name);
 int ft_redact_key(FtTracer *tr, PyObject *key);
 
 /* ft-hook.c */
+void ft_py_enter(FtThread *t);   /* around Python code a hook runs */
+void ft_py_leave(FtThread *t);
 FtThread *ft_thread_get(FtTracer *tr);
 int ft_thread_open(FtThread *t);
 int ft_hook_init(PyObject *module);

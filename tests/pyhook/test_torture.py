@@ -1,0 +1,338 @@
+# SPDX-License-Identifier: MIT
+"""Torture tests: programs that do what tracers hate.
+
+Each script runs twice with the same interpreter, untraced (`python3
+script.py`) and under `flowtrace`, each in a folder of its own, and what a
+user sees must be the same: exit status, stdout, stderr (less FlowTrace's
+own `Profiling finished` line) and the files the script writes.  Then the
+trace must be valid JSON, or repairable with `flowtrace --repair` with the
+calls in it, and nest as the program ran.
+"""
+
+import json
+import json.scanner
+import os
+import signal
+import sys
+import threading
+import unittest
+
+from ftsupport import (FINISHED_RE, TIMEOUT, TraceTestCase, call_nodes, find, find_one,
+                       load_trace, root_of, run_flowtrace, run_plain, threads_of,
+                       walk)
+
+
+def load_deep(path):
+    """Load a trace nested deeper than the json module's C recursion limit.
+
+    The pure-Python scanner recurses in Python frames only; it runs on a
+    thread with a large stack and a high recursion limit.
+    """
+    result = {}
+
+    def work():
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(1000000)
+        try:
+            decoder = json.JSONDecoder()
+            decoder.scan_once = json.scanner.py_make_scanner(decoder)
+            with open(path, encoding="utf-8") as f:
+                result["data"] = decoder.decode(f.read())
+        except BaseException as exc:   # reported by the caller
+            result["error"] = exc
+        finally:
+            sys.setrecursionlimit(old)
+
+    old_size = threading.stack_size(512 * 1024 * 1024)
+    try:
+        t = threading.Thread(target=work)
+        t.start()
+    finally:
+        threading.stack_size(old_size)
+    t.join()
+    if "error" in result:
+        raise result["error"]
+    return result["data"]
+
+
+def files_in(folder):
+    """{relative path: bytes} of everything under folder."""
+    out = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, folder)] = f.read()
+    return out
+
+
+def parent_map(trace):
+    """id -> parent node, for every call node."""
+    parents = {}
+    for thread in threads_of(trace):
+        for top in thread["calls"]:
+            for node, parent in walk(top, thread):
+                parents[node["id"]] = parent
+    return parents
+
+
+class Torture(TraceTestCase):
+    """Run untraced and traced, compare, then look at the trace."""
+
+    def run_both(self, script, args=(), flags=(), timeout=TIMEOUT):
+        """Returns (untraced, traced, trace path); each runs in its own folder."""
+        plain_cwd = os.path.join(self.tmp, "plain")
+        traced_cwd = os.path.join(self.tmp, "traced")
+        os.mkdir(plain_cwd)
+        os.mkdir(traced_cwd)
+        out = os.path.join(self.tmp, "trace.json")
+        plain = run_plain(script, list(args), cwd=plain_cwd, timeout=timeout)
+        traced = run_flowtrace(["-s", script, "-o", out] + list(flags) + list(args),
+                               cwd=traced_cwd, timeout=timeout)
+        self.plain_cwd, self.traced_cwd = plain_cwd, traced_cwd
+        return plain, traced, out
+
+    def assert_same(self, plain, traced, finished=True):
+        """What a user sees is the same; `finished`: FlowTrace's line ends stderr."""
+        err = traced.stderr.decode("utf-8", "replace")
+        self.assertEqual(traced.returncode, plain.returncode,
+                         "exit status differs; traced stderr:\n" + err[-3000:])
+        self.assertEqual(traced.stdout.decode("utf-8", "replace"),
+                         plain.stdout.decode("utf-8", "replace"))
+        lines = err.splitlines()
+        if finished:
+            self.assertTrue(lines and FINISHED_RE.match(lines[-1]),
+                            "no Profiling finished line at the end:\n" + err[-3000:])
+            lines = lines[:-1]
+        else:
+            self.assertFalse(any(FINISHED_RE.match(l) for l in lines))
+        self.assertEqual("\n".join(lines), plain.stderr.decode("utf-8", "replace").rstrip("\n"))
+        self.assertEqual(files_in(self.traced_cwd), files_in(self.plain_cwd))
+
+    def repaired(self, out):
+        """Repair a cut trace; returns (trace, the repair's stderr line)."""
+        fixed = os.path.join(self.tmp, "fixed.json")
+        proc = run_flowtrace(["--repair", out, "-o", fixed])
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return load_trace(fixed), proc.stderr.decode()
+
+    # --- signals ---------------------------------------------------------
+
+    def test_signal_handler_nests_and_sigint_ends_as_untraced(self):
+        """A Python signal handler is a call under the call it interrupted;
+        a SIGINT inside a nested call ends the run as Python does."""
+        script = self.write_script("signals.py", '''
+import os, signal
+def handler(signum, frame):
+    return note(signum)
+def note(signum):
+    return signal.Signals(signum).name
+def step(i):
+    return i
+def busy(n):
+    total = 0
+    for i in range(n):
+        total += step(i)
+        if i == 2:
+            os.kill(os.getpid(), signal.SIGUSR1)
+    return total
+def interrupted():
+    os.kill(os.getpid(), signal.SIGINT)
+    return step(-1)
+def outer():
+    return interrupted()
+signal.signal(signal.SIGUSR1, handler)
+with open("before.txt", "w") as f:
+    f.write(str(busy(5)))
+print(busy(5), flush=True)
+outer()
+print("not reached")
+''')
+        plain, traced, out = self.run_both(script)
+        self.assertEqual(plain.returncode, -signal.SIGINT)
+        self.assert_same(plain, traced)
+        data = load_trace(out)
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+        self.assertEqual(root_of(data)["error_type"], "KeyboardInterrupt")
+        for busy in find(data, "busy"):
+            names = [c["callable"] for c in busy["calls"]]
+            # The handler runs at a check after os.kill returned: right after
+            # step(2), before step(3).
+            self.assertEqual(names, ["step", "step", "step", "handler", "step", "step"])
+            handler = busy["calls"][3]
+            self.assertEqual(handler["caller"], "busy::busy")
+            self.assertEqual([c["callable"] for c in handler["calls"]], ["note"])
+            self.assertEqual(handler["output"], "SIGUSR1")
+            self.assertEqual(busy["output"], 10)
+        interrupted = find_one(self, data, "interrupted")
+        self.assertEqual(interrupted["error_type"], "KeyboardInterrupt")
+        self.assertEqual(interrupted["calls"], [], "step(-1) never ran")
+        self.assertEqual(find_one(self, data, "outer")["error_type"], "KeyboardInterrupt")
+
+    def test_sigterm_without_handler_kills_as_untraced_trace_repairable(self):
+        script = self.write_script("term.py", '''
+import os, signal
+def work(i):
+    if i == 3:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return i
+for i in range(6):
+    print(work(i), flush=True)
+''')
+        plain, traced, out = self.run_both(script, flags=["--flush-every-call"])
+        self.assertEqual(plain.returncode, -signal.SIGTERM)
+        self.assert_same(plain, traced, finished=False)
+        data, _ = self.repaired(out)
+        self.assertIs(root_of(data)["flowtrace"]["complete"], False)
+        work = find(data, "work")
+        self.assertEqual([n["inputs"]["i"] for n in work], [0, 1, 2, 3])
+        self.assertEqual([n["output"] for n in work[:3]], [0, 1, 2])
+        self.assertIs(work[3].get("incomplete"), True)
+
+    def test_sigterm_handler_exits_like_untraced(self):
+        script = self.write_script("term_handler.py", '''
+import os, signal, sys
+def on_term(signum, frame):
+    print("terminating", flush=True)
+    sys.exit(143)
+def work(i):
+    if i == 3:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return i
+signal.signal(signal.SIGTERM, on_term)
+for i in range(6):
+    print(work(i), flush=True)
+''')
+        plain, traced, out = self.run_both(script)
+        self.assertEqual(plain.returncode, 143)
+        self.assert_same(plain, traced)
+        data = load_trace(out)
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+        self.assertEqual([n["inputs"]["i"] for n in find(data, "work")], [0, 1, 2, 3])
+        on_term = find_one(self, data, "on_term")
+        self.assertEqual(on_term["error_type"], "SystemExit")
+        self.assertEqual(parent_map(data)[on_term["id"]]["callable"], "work")
+        self.assertEqual(root_of(data)["exit_status"], 143)
+
+    def test_timer_signal_storm_every_handler_recorded(self):
+        """SIGALRM every 0.5 ms during a recursive computation: each handler
+        is one node (with its callee) wherever it landed, none lost."""
+        count_file = os.path.join(self.tmp, "count.txt")
+        script = self.write_script("storm.py", '''
+import signal, sys
+count = 0
+def on_alarm(signum, frame):
+    global count
+    count += 1
+    tick(count)
+def tick(n):
+    return n
+class Point:
+    def __init__(self, x):
+        self.x = x
+    def __repr__(self):
+        return "Point(%r)" % self.x
+def fib(n, p):
+    return n if n < 2 else fib(n - 1, p) + fib(n - 2, Point(n))
+signal.signal(signal.SIGALRM, on_alarm)
+signal.setitimer(signal.ITIMER_REAL, 0.0005, 0.0005)
+result = fib(22, Point(0))
+while count < 20:
+    fib(10, Point(1))
+signal.setitimer(signal.ITIMER_REAL, 0, 0)
+print(result, count >= 20)
+if len(sys.argv) > 1:
+    with open(sys.argv[1], "w") as f:
+        f.write(str(count))
+''')
+        plain, traced, out = self.run_both(script)
+        self.assert_same(plain, traced)
+        traced = run_flowtrace(["-s", script, "-o", out, count_file])
+        self.assertEqual(traced.returncode, 0, traced.stderr)
+        with open(count_file) as f:
+            count = int(f.read())
+        data = load_trace(out)
+        self.assertEqual(len(find(data, "on_alarm")), count)
+        # A handler may itself be interrupted by the next alarm: then the
+        # second handler is a call inside the first (as the program ran).
+        parents = parent_map(data)
+        ticks = find(data, "tick")
+        self.assertEqual(sorted(n["output"] for n in ticks), list(range(1, count + 1)))
+        for n in ticks:
+            self.assertEqual(parents[n["id"]]["callable"], "on_alarm")
+        for n in find(data, "fib"):
+            self.assertEqual(parents[n["id"]]["callable"], "fib" if n["caller"] == "fib::fib"
+                             else "MainThread")
+
+    def test_signal_handler_never_runs_inside_a_repr_capture(self):
+        """A timeout raised by a SIGALRM handler while the tracer calls a slow
+        __repr__ reaches the program (it was swallowed: the run never ended)."""
+        script = self.write_script("timeout.py", '''
+import signal
+class Slow:
+    def __repr__(self):
+        x = 0
+        for i in range(200000):
+            x += i
+        return "Slow"
+class Timeout(Exception):
+    pass
+def on_alarm(signum, frame):
+    raise Timeout("too slow")
+def handle(obj):
+    return 1
+def run():
+    n = 0
+    try:
+        while True:
+            n += handle(Slow())
+    except Timeout:
+        return "timed out"
+signal.signal(signal.SIGALRM, on_alarm)
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+print(run())
+''')
+        # Well within the timeout when it works (under a second); swallowed,
+        # the timeout never comes and the run loops until killed.
+        plain, traced, out = self.run_both(script, timeout=60)
+        self.assert_same(plain, traced)
+        self.assertEqual(traced.stdout, b"timed out\n")
+        data = load_trace(out)
+        on_alarm = find_one(self, data, "on_alarm")
+        self.assertEqual(on_alarm["error_type"], "Timeout")
+        self.assertEqual(find_one(self, data, "run")["output"], "timed out")
+        handles = find(data, "handle")
+        self.assertGreater(len(handles), 0)
+        for n in handles:
+            self.assertEqual(n["inputs"], {"obj": "Slow"}, "the repr was cut short")
+
+    def test_repr_raising_keyboard_interrupt_or_system_exit_is_only_a_marker(self):
+        """Untraced, the __repr__ never runs: its KeyboardInterrupt or
+        SystemExit must not stop the traced program either."""
+        script = self.write_script("hostile_repr.py", '''
+import sys
+class Interrupting:
+    def __repr__(self):
+        raise KeyboardInterrupt
+class Exiting:
+    def __repr__(self):
+        sys.exit(7)
+def take(a, b):
+    return [a, b]
+for i in range(3):
+    take(Interrupting(), Exiting())
+print("still running")
+''')
+        plain, traced, out = self.run_both(script)
+        self.assert_same(plain, traced)
+        data = load_trace(out)
+        takes = find(data, "take")
+        self.assertEqual(len(takes), 3)
+        for n in takes:
+            self.assertEqual(n["inputs"]["a"]["error_type"], "KeyboardInterrupt")
+            self.assertEqual(n["inputs"]["b"]["error_type"], "SystemExit")
+            self.assertIsNone(n["error"])
+
+
+if __name__ == "__main__":
+    unittest.main()
