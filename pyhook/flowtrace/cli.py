@@ -486,30 +486,36 @@ def _record_exception(outcome, exc):
     outcome.error_type = type(exc).__qualname__
 
 
-def _run_script(code, module, outcome):
+def _run_script(tracer, code, module, outcome):
+    # The script starts with the recursion headroom it has untraced: the
+    # runner's frames below the exec are not counted (see _hide_frames).
+    hidden = tracer._hide_frames()
     try:
-        exec(code, module.__dict__)
-    except SystemExit as exc:
-        outcome.status = _exit_status_of(exc)
-        if outcome.status != 0:
+        try:
+            exec(code, module.__dict__)
+        except SystemExit as exc:
+            outcome.status = _exit_status_of(exc)
+            if outcome.status != 0:
+                _record_exception(outcome, exc)
+        except BaseException as exc:
             _record_exception(outcome, exc)
-    except BaseException as exc:
-        _record_exception(outcome, exc)
-        outcome.status = 1
-        outcome.interrupted = isinstance(exc, KeyboardInterrupt)
-        # The hook prints exc.__traceback__ on some versions, not its argument.
-        tb = _strip_runner_frames(exc.__traceback__, code)
-        exc.__traceback__ = tb
-        sys.excepthook(type(exc), exc, tb)
-    try:
-        _join_non_daemon_threads()
-        # Exit handlers run inside the trace, as they run inside the
-        # program; cleared so the interpreter does not run them twice.
-        atexit._run_exitfuncs()
-        atexit._clear()
-    except KeyboardInterrupt:
-        outcome.interrupted = True
-        outcome.status = 1
+            outcome.status = 1
+            outcome.interrupted = isinstance(exc, KeyboardInterrupt)
+            # The hook prints exc.__traceback__ on some versions, not its argument.
+            tb = _strip_runner_frames(exc.__traceback__, code)
+            exc.__traceback__ = tb
+            sys.excepthook(type(exc), exc, tb)
+        try:
+            _join_non_daemon_threads()
+            # Exit handlers run inside the trace, as they run inside the
+            # program; cleared so the interpreter does not run them twice.
+            atexit._run_exitfuncs()
+            atexit._clear()
+        except KeyboardInterrupt:
+            outcome.interrupted = True
+            outcome.status = 1
+    finally:
+        tracer._restore_frames(hidden)
 
 
 def _check_output_path(output, script_path):
@@ -606,7 +612,7 @@ def run(opts):
 
     restore_raw_threads = _follow_raw_threads()
     if code is not None:
-        _run_script(code, module, outcome)
+        _run_script(tracer, code, module, outcome)
     elapsed = time.perf_counter() - t0
     restore_raw_threads()
 

@@ -770,6 +770,66 @@ ft_at_exit(PyObject *module, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* The runner's frames (runpy, cli.main, run, exec...) would count against
+ * the script's recursion limit, so RecursionError would come that many
+ * calls earlier than untraced.  _hide_frames(), called from the function
+ * that execs the script, gives the thread back as much headroom as the
+ * interpreter counts in use there (this call standing for the exec) and
+ * returns it; _restore_frames(n) takes it back.  The limit, as
+ * sys.getrecursionlimit() shows it, is not changed, and
+ * sys.setrecursionlimit() keeps the difference (it works on the depth). */
+static void
+shift_headroom(int n)
+{
+    PyThreadState *ts = PyThreadState_Get();
+
+#if PY_VERSION_HEX >= 0x030C0000
+    ts->py_recursion_remaining += n;
+#elif PY_VERSION_HEX >= 0x030B0000
+    ts->recursion_remaining += n;
+#else
+    ts->recursion_depth -= n;
+#endif
+}
+
+static PyObject *
+ft_hide_frames(PyObject *module, PyObject *unused)
+{
+    PyThreadState *ts = PyThreadState_Get();
+    int used;
+
+#if PY_VERSION_HEX >= 0x030C0000
+    used = ts->py_recursion_limit - ts->py_recursion_remaining;
+#elif PY_VERSION_HEX >= 0x030B0000
+    used = ts->recursion_limit - ts->recursion_remaining;
+#else
+    used = ts->recursion_depth;
+#endif
+    if (used < 0) {
+        used = 0;
+    }
+    shift_headroom(used);
+    return PyLong_FromLong(used);
+}
+
+static PyObject *
+ft_restore_frames(PyObject *module, PyObject *arg)
+{
+    long n = PyLong_AsLong(arg);
+
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (n < 0 || n > INT_MAX) {
+        PyErr_SetString(PyExc_ValueError,
+                        "flowtrace: _restore_frames() takes what "
+                        "_hide_frames() returned");
+        return NULL;
+    }
+    shift_headroom(-(int)n);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef ft_methods[] = {
     {"start", (PyCFunction)(void (*)(void))ft_start,
      METH_VARARGS | METH_KEYWORDS,
@@ -789,6 +849,8 @@ static PyMethodDef ft_methods[] = {
     {"_before_fork", ft_before_fork, METH_NOARGS, NULL},
     {"_after_fork_parent", ft_after_fork_parent, METH_NOARGS, NULL},
     {"_at_exit", ft_at_exit, METH_NOARGS, NULL},
+    {"_hide_frames", ft_hide_frames, METH_NOARGS, NULL},
+    {"_restore_frames", ft_restore_frames, METH_O, NULL},
     {NULL, NULL, 0, NULL}
 };
 

@@ -333,6 +333,54 @@ print("still running")
             self.assertEqual(n["inputs"]["b"]["error_type"], "SystemExit")
             self.assertIsNone(n["error"])
 
+    # --- recursion -------------------------------------------------------
+
+    def test_recursion_limit_raised_deep_calls_and_uncaught_recursion_error(self):
+        """15000 nested calls under a limit raised to 20000; then a lowered
+        limit caught, then an uncaught RecursionError whose traceback (its
+        "[Previous line repeated N more times]") is the untraced one: the
+        runner's frames do not count against the script's limit."""
+        script = self.write_script("deep.py", '''
+import sys
+def down(n):
+    return 0 if n == 0 else 1 + down(n - 1)
+def forever(n):
+    return forever(n + 1)
+print(sys.getrecursionlimit())
+sys.setrecursionlimit(20000)
+print(down(15000))
+sys.setrecursionlimit(300)
+try:
+    forever(0)
+except RecursionError as exc:
+    print("caught", exc)
+sys.setrecursionlimit(1000)
+forever(0)
+''')
+        plain, traced, out = self.run_both(script)
+        self.assertEqual(plain.returncode, 1)
+        self.assertIn(b"more times]", plain.stderr)
+        self.assert_same(plain, traced)
+        data = load_deep(out)
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+        self.assertEqual(root_of(data)["error_type"], "RecursionError")
+        main = threads_of(data)[0]
+        top = [c["callable"] for c in main["calls"]]
+        self.assertEqual(top[0], "down")
+        node, depth = main["calls"][0], 0
+        while node["calls"]:
+            node, depth = node["calls"][0], depth + 1
+            self.assertEqual(node["caller"], "down::down")
+        self.assertEqual((depth, node["inputs"], node["output"]), (15000, {"n": 0}, 0))
+        self.assertEqual(main["calls"][0]["output"], 15000)
+        self.assertEqual(top[1:], ["forever", "forever"])
+        for chain in main["calls"][1:]:
+            node, depth = chain, 1
+            while node["calls"]:
+                node, depth = node["calls"][0], depth + 1
+                self.assertEqual(node["error_type"], "RecursionError")
+            self.assertGreater(depth, 250)
+
 
 if __name__ == "__main__":
     unittest.main()
