@@ -1276,10 +1276,121 @@ ft_threads_free(FtTracer *tr)
 
 #if !FT_MONITORING
 
-static inline FtTracer *
-tracer_of(PyObject *module)
+/* A thread has one profile slot and one trace slot, shared with the
+ * program's own sys.setprofile() (profilers: cProfile, profile) and
+ * sys.settrace() (coverage, debuggers).  FlowTrace stands in front of them
+ * instead of pushing them out:
+ *
+ * - ft_profile holds the profile slot with the program's profiler's object
+ *   as its own (so sys.getprofile() shows what it shows untraced: None, or
+ *   the program's profiler) and calls the program's profile function first
+ *   with every event (ft_tls_prof_next), then records.
+ * - whenever the program sets a profile function (the "sys.setprofile"
+ *   audit event: sys.setprofile, cProfile's enable() and disable(),
+ *   threading's bootstrap), the new one is taken behind ours at the
+ *   thread's next event, before it is delivered: ft_trace is put in the
+ *   trace slot for that one event, in front of the program's trace
+ *   function if it has one (ft_tls_trace_next), which it calls first.
+ * - ft_trace also waits there for the exception event that names the
+ *   error of a frame left by an exception (resolve_pending()).
+ *
+ * So the program's tools get the events they get untraced, and recording
+ * goes on while they run and after they stop. */
+
+static FtTracer *ft_lt_tracer;          /* set by ft_hook_start() */
+static PyObject *ft_lt_bootstrap;       /* our threading.setprofile() hook */
+static FT_TLS Py_tracefunc ft_tls_prof_next;
+static FT_TLS Py_tracefunc ft_tls_trace_next;
+static FT_TLS int ft_tls_recheck;       /* the profile slot changed */
+static FT_TLS int ft_tls_installing;    /* our own change: not audited */
+static int ft_audit_added;
+
+static int ft_profile(PyObject *obj, PyFrameObject *frame, int what,
+                      PyObject *arg);
+static int ft_trace(PyObject *obj, PyFrameObject *frame, int what,
+                    PyObject *arg);
+
+static void
+set_slot(PyThreadState *ts, int profile, Py_tracefunc f, PyObject *obj)
 {
-    return &((FtModuleState *)PyModule_GetState(module))->tr;
+    PyObject *type, *value, *tb;
+
+    /* the setter drops the slot's reference before taking the new one */
+    Py_XINCREF(obj);
+    PyErr_Fetch(&type, &value, &tb);
+    ft_tls_installing++;
+    if ((profile ? _PyEval_SetProfile(ts, f, obj)
+                 : _PyEval_SetTrace(ts, f, obj)) < 0) {
+        PyErr_Clear();
+    }
+    ft_tls_installing--;
+    PyErr_Restore(type, value, tb);
+    Py_XDECREF(obj);
+}
+
+/* Put ft_trace in front of the thread's trace slot for its next events. */
+static void
+arm_trace(PyThreadState *ts)
+{
+    if (ts->c_tracefunc != ft_trace) {
+        ft_tls_trace_next = ts->c_tracefunc;
+        set_slot(ts, 0, ft_trace, ts->c_traceobj);
+    }
+}
+
+/* Give the trace slot back to what was there (the program's or none). */
+static void
+disarm_trace(PyThreadState *ts)
+{
+    if (ts->c_tracefunc == ft_trace) {
+        Py_tracefunc next = ft_tls_trace_next;
+        ft_tls_trace_next = NULL;
+        set_slot(ts, 0, next, next ? ts->c_traceobj : NULL);
+    }
+}
+
+/* The program changed the profile slot: take what it put there behind
+ * ours. */
+static void
+recheck_profile(PyThreadState *ts)
+{
+    ft_tls_recheck = 0;
+    if (!ft_lt_tracer->active || ts->c_profilefunc == ft_profile) {
+        return;
+    }
+    ft_tls_prof_next = ts->c_profilefunc;
+    if (ts->c_profileobj == ft_lt_bootstrap) {
+        /* threading's bootstrap installing ours: nothing to call first */
+        ft_tls_prof_next = NULL;
+    }
+    set_slot(ts, 1, ft_profile,
+             ft_tls_prof_next ? ts->c_profileobj : NULL);
+}
+
+static int
+ft_audit(const char *event, PyObject *args, void *data)
+{
+    PyThreadState *ts;
+
+    if (ft_tls_installing || ft_lt_tracer == NULL || !ft_lt_tracer->active
+        || strncmp(event, "sys.set", 7) != 0) {
+        return 0;
+    }
+    ts = PyThreadState_Get();
+    if (strcmp(event + 7, "profile") == 0) {
+        /* the change happens after this returns: look at the next event */
+        ft_tls_recheck = 1;
+        arm_trace(ts);
+    }
+    else if (strcmp(event + 7, "trace") == 0 && ts->c_tracefunc == ft_trace) {
+        /* the program replaces the trace slot, ft_trace included: the
+         * profile slot is settled by now */
+        if (ft_tls_recheck) {
+            recheck_profile(ts);
+        }
+        ft_tls_trace_next = NULL;
+    }
+    return 0;
 }
 
 static inline PyObject **
@@ -1305,38 +1416,62 @@ frame_globals(PyFrameObject *f)
 static int
 ft_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
-    FtTracer *tr;
+    FtTracer *tr = ft_lt_tracer;
+    PyThreadState *ts = PyThreadState_Get();
+    Py_tracefunc next = ft_tls_trace_next;
     FtThread *t;
+    int rc = 0;
 
-    if (what == PyTrace_CALL) {
+    if (next != NULL) {
+        rc = next(obj, frame, what, arg);
+    }
+    else if (what == PyTrace_CALL) {
         frame->f_trace_lines = 0;
-        return 0;
     }
-    if (what != PyTrace_EXCEPTION) {
-        return 0;
+    if (ft_tls_recheck) {
+        recheck_profile(ts);
     }
-    tr = tracer_of(obj);
     t = ft_tls;
-    if (tr->active && t != NULL && ft_tls_gen == tr->gen && t->exc_pending
-        && !t->capturing && PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) >= 2) {
+    if (what == PyTrace_EXCEPTION && tr->active && t != NULL
+        && ft_tls_gen == tr->gen && t->exc_pending && !t->capturing
+        && PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) >= 2) {
         hook_enter(t);
         resolve_pending(t, PyTuple_GET_ITEM(arg, 1));
         (void)hook_leave(t);
     }
-    /* Only needed for the one event after a frame left by an exception. */
-    if (_PyEval_SetTrace(PyThreadState_Get(), NULL, NULL) < 0) {
-        PyErr_Clear();
+    /* Only needed until the exception event after a frame left by an
+     * exception (a call or return resolves it too). */
+    if (!tr->active || (t = ft_tls) == NULL || ft_tls_gen != tr->gen
+        || !t->exc_pending) {
+        disarm_trace(ts);
     }
-    return 0;
+    return rc;
 }
 
 static int
 ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
-    FtTracer *tr;
+    FtTracer *tr = ft_lt_tracer;
     PyObject *code;
 
-    tr = tracer_of(obj);
+    if (obj != NULL && ft_tls_prof_next != NULL) {
+        /* the program's profiler first, with every event, as untraced */
+        Py_tracefunc next = ft_tls_prof_next;
+        PyThreadState *ts = PyThreadState_Get();
+        if (!tr->active) {
+            /* recording stopped: hand the slot back */
+            ft_tls_prof_next = NULL;
+            set_slot(ts, 1, next, obj);
+            return next(obj, frame, what, arg);
+        }
+        if (next(obj, frame, what, arg) < 0) {
+            return -1;   /* the program's own error, as untraced */
+        }
+        if (ts->c_profilefunc != ft_profile || ts->c_profileobj != obj) {
+            /* it changed the slot: the new owner (or recheck) takes over */
+            return 0;
+        }
+    }
     if (!tr->active) {
         return 0;
     }
@@ -1361,11 +1496,7 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     else {
         on_return(tr, code, frame_locals(frame), NULL, NULL, 1);
         if (ft_tls != NULL && ft_tls_gen == tr->gen && ft_tls->exc_pending) {
-            PyThreadState *ts = PyThreadState_Get();
-            if (ts->c_tracefunc == NULL
-                && _PyEval_SetTrace(ts, ft_trace, obj) < 0) {
-                PyErr_Clear();
-            }
+            arm_trace(PyThreadState_Get());
         }
     }
     if (PyErr_Occurred()) {
@@ -1375,23 +1506,46 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 }
 
 static void
-install_on(PyThreadState *ts, PyObject *module)
+install_on(PyThreadState *ts)
 {
-    if (_PyEval_SetProfile(ts, ft_profile, module) < 0) {
-        PyErr_Clear();
+    if (ts->c_profilefunc == ft_profile) {
+        return;
+    }
+    if (ts == PyThreadState_Get()) {
+        /* a profiler already running here stays, behind ours */
+        ft_tls_prof_next = ts->c_profilefunc;
+        set_slot(ts, 1, ft_profile, ft_tls_prof_next ? ts->c_profileobj : NULL);
+    }
+    else {
+        set_slot(ts, 1, ft_profile, NULL);
     }
 }
 
+/* Give the slots back.  Another thread's slot that holds a profiler (or
+ * trace function) of the program behind ours is handed back by that
+ * thread itself at its next event: its ft_tls_* are out of reach here. */
 static void
 uninstall_on(PyThreadState *ts)
 {
-    if (ts->c_profilefunc == ft_profile
-        && _PyEval_SetProfile(ts, NULL, NULL) < 0) {
-        PyErr_Clear();
+    int own = ts == PyThreadState_Get();
+
+    if (ts->c_profilefunc == ft_profile) {
+        if (ts->c_profileobj == NULL) {
+            set_slot(ts, 1, NULL, NULL);
+        }
+        else if (own) {
+            Py_tracefunc next = ft_tls_prof_next;
+            ft_tls_prof_next = NULL;
+            set_slot(ts, 1, next, next ? ts->c_profileobj : NULL);
+        }
     }
-    if (ts->c_tracefunc == ft_trace
-        && _PyEval_SetTrace(ts, NULL, NULL) < 0) {
-        PyErr_Clear();
+    if (ts->c_tracefunc == ft_trace) {
+        if (own) {
+            disarm_trace(ts);
+        }
+        else if (ts->c_traceobj == NULL) {
+            set_slot(ts, 0, NULL, NULL);
+        }
     }
 }
 
@@ -1400,15 +1554,15 @@ uninstall_on(PyThreadState *ts)
 static PyObject *
 ft_bootstrap(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    FtTracer *tr = tracer_of(module);
+    FtTracer *tr = &((FtModuleState *)PyModule_GetState(module))->tr;
 
     if (!tr->active || nargs < 2) {
         Py_RETURN_NONE;
     }
-    install_on(PyThreadState_Get(), module);
+    install_on(PyThreadState_Get());
     if (PyFrame_Check(args[0]) && PyUnicode_Check(args[1])
         && PyUnicode_CompareWithASCIIString(args[1], "call") == 0) {
-        ft_profile(module, (PyFrameObject *)args[0], PyTrace_CALL, NULL);
+        ft_profile(NULL, (PyFrameObject *)args[0], PyTrace_CALL, NULL);
     }
     Py_RETURN_NONE;
 }
@@ -1444,12 +1598,20 @@ ft_hook_start(FtModuleState *st)
         PyErr_SetString(PyExc_RuntimeError, "flowtrace: module not ready");
         return -1;
     }
+    ft_lt_tracer = &st->tr;
+    ft_lt_bootstrap = st->bootstrap;
+    if (!ft_audit_added) {
+        if (PySys_AddAuditHook(ft_audit, NULL) < 0) {
+            return -1;
+        }
+        ft_audit_added = 1;
+    }
     if (threading_setprofile(st->bootstrap) < 0) {
         return -1;
     }
     ts = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
     for (; ts != NULL; ts = PyThreadState_Next(ts)) {
-        install_on(ts, module);
+        install_on(ts);
     }
     return 0;
 }
