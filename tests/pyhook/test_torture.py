@@ -514,5 +514,227 @@ print(main())
         self.assertEqual(main["output"], "profiled")
 
 
+    # --- threads and the end of the run -----------------------------------
+
+    def test_threads_outliving_the_script_body_and_daemons_at_exit(self):
+        """A non-daemon thread that works after the script's last line is
+        joined and recorded whole; a daemon thread still calling at exit is
+        cut there: its open calls are incomplete, the trace is complete."""
+        script = self.write_script("late_threads.py", """
+import threading
+def late(i):
+    return i
+def worker():
+    go.wait()
+    for i in range(3):
+        late(i)
+    with open("late.txt", "w") as f:
+        f.write("worker finished")
+def spin(n):
+    return n + 1
+def daemon_loop():
+    n = 0
+    started.set()
+    while True:
+        n = spin(n)
+def short(i):
+    return i * i
+go = threading.Event()
+started = threading.Event()
+threading.Thread(target=worker, name="outlives-main").start()
+threading.Thread(target=daemon_loop, name="daemon", daemon=True).start()
+started.wait()
+for i in range(40):
+    t = threading.Thread(target=short, args=(i,), name="short-%d" % i)
+    t.start()
+    t.join()
+def last():
+    go.set()
+    return "body done"
+print(last())
+""")
+        plain, traced, out = self.run_both(script)
+        self.assert_same(plain, traced)
+        data = load_trace(out)
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+        threads = {t["thread"]: t for t in threads_of(data)}
+        worker = threads["outlives-main"]["calls"]
+        self.assertEqual([c["callable"] for c in worker], ["worker"])
+        self.assertEqual([c["output"] for c in worker[0]["calls"]], [0, 1, 2])
+        self.assertNotIn("incomplete", worker[0])
+        daemon = threads["daemon"]["calls"]
+        self.assertEqual([c["callable"] for c in daemon], ["daemon_loop"])
+        self.assertIs(daemon[0].get("incomplete"), True)
+        spins = daemon[0]["calls"]
+        self.assertGreater(len(spins), 0)
+        # Every spin that was recorded returned, except at most the one
+        # running when recording stopped.
+        self.assertEqual([c["output"] for c in spins if not c.get("incomplete")],
+                         list(range(1, len([c for c in spins if not c.get("incomplete")]) + 1)))
+        self.assertLessEqual(sum(1 for c in spins if c.get("incomplete")), 1)
+        self.assertEqual(sorted(c["calls"][0]["output"] for name, t in threads.items()
+                                if name.startswith("short-") for c in [t]),
+                         [i * i for i in range(40)])
+
+    def test_os_exit_in_the_main_thread_status_as_untraced_and_repairable(self):
+        script = self.write_script("os_exit.py", """
+import os, sys, threading
+def step(i):
+    return i
+def background():
+    for i in range(3):
+        step(100 + i)
+def finish(code):
+    sys.stdout.flush()
+    os._exit(code)
+t = threading.Thread(target=background, name="bg")
+t.start()
+t.join()
+for i in range(3):
+    print(step(i))
+finish(9)
+""")
+        plain, traced, out = self.run_both(script, flags=["--flush-every-call"])
+        self.assertEqual(plain.returncode, 9)
+        self.assert_same(plain, traced, finished=False)
+        with open(out, "rb") as f:
+            with self.assertRaises(ValueError):
+                json.loads(f.read().decode())
+        data, message = self.repaired(out)
+        self.assertIn("in 2 threads", message)
+        self.assertEqual([n["output"] for n in find(data, "step")], [0, 1, 2, 100, 101, 102])
+        finish = find_one(self, data, "finish")
+        self.assertIs(finish.get("incomplete"), True)
+        self.assertEqual(finish["inputs"], {"code": 9})
+
+    # --- C calling back into Python ----------------------------------------
+
+    def test_callbacks_from_c_nest_under_the_caller(self):
+        """sorted(key=), map, functools.reduce, json object_hook, a ctypes
+        callback called by libc's qsort, __del__ during GC, a weakref
+        callback and atexit handlers: each call is a node under the nearest
+        recorded caller, nothing lost."""
+        script = self.write_script("callbacks.py", """
+import atexit, ctypes, functools, gc, json, weakref
+def key(x):
+    return -x
+def double(x):
+    return 2 * x
+def add(a, b):
+    return a + b
+def hook(d):
+    return sorted(d)
+def compare(x, y):
+    return (x > y) - (x < y)
+def cmp(a, b):
+    return compare(a[0], b[0])
+class Resource:
+    def __del__(self):
+        finalized(type(self).__name__)
+def finalized(name):
+    return name
+def on_dead(ref):
+    return "dead"
+def bye(tag):
+    print("bye", tag)
+def main():
+    print(sorted([3, 1, 2], key=key))
+    print(list(map(double, [1, 2])))
+    print(functools.reduce(add, [1, 2, 3]))
+    print(json.loads('{"b": 1, "a": {"c": 2}}', object_hook=hook))
+    arr = (ctypes.c_int * 5)(4, 2, 5, 3, 1)
+    CMP = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_int),
+                           ctypes.POINTER(ctypes.c_int))
+    ctypes.CDLL(None).qsort(arr, 5, ctypes.sizeof(ctypes.c_int), CMP(cmp))
+    print(list(arr))
+    r = Resource()
+    r.cycle = r
+    del r
+    gc.collect()
+    o = Resource()
+    w = weakref.ref(o, on_dead)
+    del o
+    atexit.register(bye, "first")
+    atexit.register(bye, "second")
+    return "main done"
+print(main())
+""")
+        plain, traced, out = self.run_both(script)
+        self.assert_same(plain, traced)
+        data = load_trace(out)
+        main = find_one(self, data, "main")
+        names = [c["callable"] for c in main["calls"]]
+        qsorts = names.count("cmp")
+        self.assertGreaterEqual(qsorts, 4)
+        self.assertEqual(names, ["key"] * 3 + ["double"] * 2 + ["add"] * 2 + ["hook"] * 2
+                         + ["cmp"] * qsorts + ["__del__", "__del__", "on_dead"])
+        for c in main["calls"]:
+            self.assertEqual(c["caller"], "main::main")
+        for c in find(data, "cmp"):
+            self.assertEqual([g["callable"] for g in c["calls"]], ["compare"])
+            self.assertEqual(c["output"], c["calls"][0]["output"])
+        for c in find(data, "__del__"):
+            self.assertEqual([(g["callable"], g["output"]) for g in c["calls"]],
+                             [("finalized", "Resource")])
+        self.assertEqual(main["output"], "main done")
+        top = threads_of(data)[0]["calls"]
+        # atexit handlers run last-in first-out, after the script's body.
+        self.assertEqual([(c["callable"], c["inputs"]) for c in top[1:]],
+                         [("bye", {"tag": "second"}), ("bye", {"tag": "first"})])
+
+    # --- generators --------------------------------------------------------
+
+    def test_generators_thrown_into_and_closed(self):
+        """throw() caught inside, throw() propagating, close() running a
+        finally that calls a function: each resumption is a node, the
+        finally's call under the resumption that ran it."""
+        script = self.write_script("gens.py", """
+def cleanup(tag):
+    return tag
+def gen(tag):
+    try:
+        while True:
+            try:
+                yield 1
+            except ValueError as e:
+                yield "caught %s" % e
+    finally:
+        cleanup(tag)
+def main():
+    g = gen("closed")
+    print(next(g), g.throw(ValueError("x")))
+    g.close()
+    g2 = gen("thrown")
+    next(g2)
+    try:
+        g2.throw(KeyError("k"))
+    except KeyError as e:
+        print("propagated", e)
+    g3 = gen("collected")
+    next(g3)
+    del g3
+    return "ok"
+print(main())
+""")
+        plain, traced, out = self.run_both(script)
+        self.assert_same(plain, traced)
+        data = load_trace(out)
+        main = find_one(self, data, "main")
+        gens = [c for c in main["calls"] if c["callable"] == "gen"]
+        by_tag = {}
+        for g in gens:
+            by_tag.setdefault(g["inputs_after"]["tag"], []).append(g)
+        self.assertEqual([g["output"] for g in by_tag["closed"][:2]], [1, "caught x"])
+        for tag, runs in by_tag.items():
+            last = runs[-1]
+            self.assertEqual([(c["callable"], c["output"]) for c in last["calls"]],
+                             [("cleanup", tag)], tag)
+            self.assertIsNone(last["output"])
+        self.assertEqual(by_tag["thrown"][-1]["error_type"], "KeyError")
+        if sys.version_info >= (3, 12):
+            self.assertEqual(by_tag["closed"][-1]["error_type"], "GeneratorExit")
+        self.assertEqual(main["output"], "ok")
+
+
 if __name__ == "__main__":
     unittest.main()
