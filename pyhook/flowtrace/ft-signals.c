@@ -55,8 +55,11 @@ ft_py_leave(FtThread *t)
         ft_hidden_main = 0;
 #if PY_VERSION_HEX >= 0x030D0000
         /* 3.13 clears the "signals pending" bit before it asks whether the
-         * thread may handle them: ask again (harmless when none came). */
-        _Py_set_eval_breaker_bit(PyThreadState_Get(), _PY_SIGNALS_PENDING_BIT);
+         * thread may handle them: ask again if one came meanwhile. */
+        if (__atomic_load_n(&_PyRuntime.signals.is_tripped, __ATOMIC_SEQ_CST)) {
+            _Py_set_eval_breaker_bit(PyThreadState_Get(),
+                                     _PY_SIGNALS_PENDING_BIT);
+        }
 #else
         /* 3.10 to 3.12 recompute the eval loop's "something to do" flag
          * when a signal arrives, and the hidden main thread made it 0:
