@@ -1422,11 +1422,10 @@ ft_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     FtThread *t;
     int rc = 0;
 
+    /* (Frames keep their f_trace_lines: ft_trace stays only for an event or
+     * two, and a debugger may want line events from them later.) */
     if (next != NULL) {
         rc = next(obj, frame, what, arg);
-    }
-    else if (what == PyTrace_CALL) {
-        frame->f_trace_lines = 0;
     }
     if (ft_tls_recheck) {
         recheck_profile(ts);

@@ -417,6 +417,19 @@ def work(n):
     return out
 def in_thread():
     return work(3)
+def debug_here():
+    # What pdb.set_trace() does: trace the frames already running.
+    frame = sys._getframe(1)
+    while frame is not None:
+        frame.f_trace = tracer
+        frame = frame.f_back
+    sys.settrace(tracer)
+def inspected():
+    debug_here()
+    x = work(1)
+    y = len(x) + 1
+    sys.settrace(None)
+    return y
 def main():
     print("at start", sys.getprofile(), sys.gettrace())
     sys.settrace(tracer)
@@ -441,6 +454,9 @@ def main():
     t.join()
     threading.settrace(None)
     threading.setprofile(None)
+    sys.setprofile(profiler)
+    inspected()
+    sys.setprofile(None)
     print("at end", sys.getprofile(), sys.gettrace())
     return "done"
 print(main())
@@ -457,14 +473,18 @@ for entry in log:
             # it, because FlowTrace profiled when that call started (as
             # untraced when another profiler runs).
             extra = b"P MainThread c_return main setprofile\n"
-            self.assertEqual(traced.stdout.count(extra), 3)
+            self.assertEqual(traced.stdout.count(extra), 4)
             traced.stdout = traced.stdout.replace(extra, b"")
         self.assert_same(plain, traced)
         data = load_trace(out)
         main = find_one(self, data, "main")
         self.assertEqual(main["output"], "done")
+        self.assertIn(b"T MainThread line inspected", plain.stdout)
         works = [c for c in main["calls"] if c["callable"] == "work"]
         self.assertEqual([w["inputs"]["n"] for w in works], [3, 3, 4, 3, 3])
+        inspected = find_one(self, data, "inspected")
+        self.assertEqual([c["callable"] for c in inspected["calls"]], ["debug_here", "work"])
+        self.assertEqual(inspected["output"], 2)
         hooked = [t for t in threads_of(data) if t["thread"] == "hooked"]
         self.assertEqual(len(hooked), 1, "the thread started with threading.setprofile "
                                          "is not recorded")
