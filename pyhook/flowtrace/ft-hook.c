@@ -1304,6 +1304,7 @@ static FT_TLS Py_tracefunc ft_tls_trace_next;
 static FT_TLS int ft_tls_recheck;       /* the profile slot changed */
 static FT_TLS int ft_tls_installing;    /* our own change: not audited */
 static int ft_audit_added;
+static int ft_lt_hooked;                /* between ft_hook_start and _stop */
 
 static int ft_profile(PyObject *obj, PyFrameObject *frame, int what,
                       PyObject *arg);
@@ -1372,7 +1373,8 @@ ft_audit(const char *event, PyObject *args, void *data)
 {
     PyThreadState *ts;
 
-    if (ft_tls_installing || ft_lt_tracer == NULL || !ft_lt_tracer->active
+    /* (called for every audit event of the process, to its very end) */
+    if (!ft_lt_hooked || ft_tls_installing || !ft_lt_tracer->active
         || strncmp(event, "sys.set", 7) != 0) {
         return 0;
     }
@@ -1612,6 +1614,7 @@ ft_hook_start(FtModuleState *st)
     for (; ts != NULL; ts = PyThreadState_Next(ts)) {
         install_on(ts);
     }
+    ft_lt_hooked = 1;
     return 0;
 }
 
@@ -1620,6 +1623,7 @@ ft_hook_stop(FtModuleState *st)
 {
     PyThreadState *ts;
 
+    ft_lt_hooked = 0;
     if (threading_setprofile(Py_None) < 0) {
         PyErr_Clear();
     }
