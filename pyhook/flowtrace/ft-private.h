@@ -6,7 +6,8 @@
  * flusher, fork), ft-hook.c (profile / sys.monitoring callbacks, per-thread
  * state, per-code cache), ft-capture.c (bounded value capture), ft-writer.c
  * (buffered output and JSON escaping), ft-repair.c (repair of cut
- * traces) and ft-children.c (child processes' placeholders and splice).
+ * traces), ft-children.c (child processes' placeholders and splice) and
+ * ft-signals.c (signal handlers held back while a hook runs Python code).
  * The trace format is described in docs/trace-format.md.
  */
 #ifndef FT_PRIVATE_H
