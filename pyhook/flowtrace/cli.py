@@ -447,16 +447,20 @@ def _strip_runner_frames(tb, code):
     return tb
 
 
-def _join_non_daemon_threads():
-    """Wait for the script's threads as the interpreter does at exit."""
-    main = threading.main_thread()
-    while True:
-        pending = [t for t in threading.enumerate()
-                   if t is not main and not t.daemon and t.is_alive()]
-        if not pending:
-            return
-        for t in pending:
-            t.join()
+def _shutdown_threads(tracer):
+    """Wait for the script's threads as the interpreter does at exit: with
+    threading._shutdown(), which also runs threading's own exit hooks
+    (concurrent.futures' among them) before the atexit handlers.  An error
+    there (Ctrl+C while waiting) is reported as the interpreter reports it,
+    "Exception ignored in: <module 'threading' ...>", and ends the wait, not
+    the run; the interpreter's own call later finds it done."""
+    try:
+        threading._shutdown()
+    except BaseException as exc:
+        # The traceback from _shutdown's frame on, as the interpreter's.
+        if exc.__traceback__ is not None:
+            exc.__traceback__ = exc.__traceback__.tb_next
+        tracer._write_unraisable(exc, threading)
 
 
 def _new_main_module(script_path):
@@ -506,7 +510,7 @@ def _run_script(tracer, code, module, outcome):
             exc.__traceback__ = tb
             sys.excepthook(type(exc), exc, tb)
         try:
-            _join_non_daemon_threads()
+            _shutdown_threads(tracer)
             # Exit handlers run inside the trace, as they run inside the
             # program; cleared so the interpreter does not run them twice.
             atexit._run_exitfuncs()

@@ -830,6 +830,30 @@ ft_restore_frames(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* _write_unraisable(exc, obj): report exc as the interpreter reports an
+ * error it cannot raise ("Exception ignored in: obj", through
+ * sys.unraisablehook), with exc's own traceback. */
+static PyObject *
+ft_write_unraisable(PyObject *module, PyObject *args)
+{
+    PyObject *exc, *obj, *tb;
+
+    if (!PyArg_ParseTuple(args, "OO", &exc, &obj)) {
+        return NULL;
+    }
+    if (!PyExceptionInstance_Check(exc)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "flowtrace: _write_unraisable() needs an exception");
+        return NULL;
+    }
+    tb = PyException_GetTraceback(exc);   /* new reference or NULL */
+    Py_INCREF(exc);
+    Py_INCREF(Py_TYPE(exc));
+    PyErr_Restore((PyObject *)Py_TYPE(exc), exc, tb);
+    PyErr_WriteUnraisable(obj);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef ft_methods[] = {
     {"start", (PyCFunction)(void (*)(void))ft_start,
      METH_VARARGS | METH_KEYWORDS,
@@ -851,6 +875,7 @@ static PyMethodDef ft_methods[] = {
     {"_at_exit", ft_at_exit, METH_NOARGS, NULL},
     {"_hide_frames", ft_hide_frames, METH_NOARGS, NULL},
     {"_restore_frames", ft_restore_frames, METH_O, NULL},
+    {"_write_unraisable", ft_write_unraisable, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL}
 };
 

@@ -13,13 +13,14 @@ import json
 import json.scanner
 import os
 import signal
+import subprocess
 import sys
 import threading
 import unittest
 
-from ftsupport import (FINISHED_RE, TIMEOUT, TraceTestCase, call_nodes, find, find_one,
-                       load_trace, root_of, run_flowtrace, run_plain, threads_of,
-                       walk)
+from ftsupport import (FINISHED_RE, PYTHON, TIMEOUT, Reader, TraceTestCase, env_for,
+                       find, find_one, flowtrace_cmd, load_trace, root_of, run_flowtrace,
+                       run_plain, threads_of, walk)
 
 
 def load_deep(path):
@@ -595,6 +596,63 @@ print(last())
         self.assertEqual(sorted(c["calls"][0]["output"] for name, t in threads.items()
                                 if name.startswith("short-") for c in [t]),
                          [i * i for i in range(40)])
+
+    def test_ctrl_c_while_waiting_for_threads_at_exit(self):
+        """Ctrl+C while the interpreter waits for a non-daemon thread at exit
+        is reported as an error it cannot raise ("Exception ignored in:
+        <module 'threading' ...>" and the traceback from _shutdown) and the
+        run exits with status 0 (the thread is abandoned), as untraced;
+        the trace is complete with the thread's open call incomplete."""
+        script = self.write_script("ctrl_c_at_exit.py", """
+import linecache, os, sys, threading, time
+BLOCKING = ("lock.acquire()", "_thread_shutdown()")
+def main_waits_at_exit(main_id):
+    frame = sys._current_frames().get(main_id)
+    if frame is None or frame.f_code.co_name != "_shutdown":
+        return False
+    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+    return line in BLOCKING
+def nap():
+    time.sleep(0.005)
+def spin(main_id):
+    while not main_waits_at_exit(main_id):
+        nap()
+    # Not print(): an abandoned thread holding stdout's lock at exit makes
+    # the interpreter abort (untraced too).
+    os.write(1, b"main waits\\n")
+    while True:
+        nap()
+threading.Thread(target=spin, args=(threading.get_ident(),), name="worker").start()
+print("body done", flush=True)
+""")
+        out = os.path.join(self.tmp, "trace.json")
+        runs = []
+        for cmd in ([PYTHON, script], flowtrace_cmd() + ["-s", script, "-o", out]):
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env_for(), cwd=self.tmp)
+            lines = Reader(proc.stdout)
+            lines.wait_for(lambda line: line == "main waits")
+            proc.send_signal(signal.SIGINT)
+            err = proc.stderr.read().decode()
+            runs.append((proc.wait(TIMEOUT), lines, err))
+            proc.stdout.close()
+            proc.stderr.close()
+        (plain_rc, plain_out, plain_err), (rc, out_lines, err) = runs
+        self.assertEqual(plain_rc, 0, plain_err)
+        # (3.13 prints the traceback without the "Exception ignored" line)
+        self.assertIn("in _shutdown\n", plain_err)
+        self.assertTrue(plain_err.endswith("KeyboardInterrupt: \n"), plain_err)
+        self.assertEqual(rc, plain_rc, err)
+        lines = err.splitlines()
+        self.assertTrue(FINISHED_RE.match(lines[-1]), err)
+        self.assertEqual("\n".join(lines[:-1]), plain_err.rstrip("\n"))
+        self.assertEqual(out_lines.lines, plain_out.lines)
+        data = load_trace(out)
+        self.assertIs(root_of(data)["flowtrace"]["complete"], True)
+        worker = [t for t in threads_of(data) if t["thread"] == "worker"][0]
+        spin = worker["calls"][0]
+        self.assertEqual(spin["callable"], "spin")
+        self.assertIs(spin.get("incomplete"), True)
 
     def test_os_exit_in_the_main_thread_status_as_untraced_and_repairable(self):
         script = self.write_script("os_exit.py", """
