@@ -177,6 +177,28 @@ build_args(FtCode *c, PyCodeObject *co)
     return 0;
 }
 
+/* asyncio's BaseEventLoop.create_task, through which create_task(),
+ * gather(), ensure_future() and TaskGroup make their tasks. */
+static int
+is_create_task(PyCodeObject *co)
+{
+    static const char tail[] = "asyncio/base_events.py";
+    const char *file;
+    size_t n;
+
+    if (PyUnicode_CompareWithASCIIString(co->co_name, "create_task") != 0) {
+        return 0;
+    }
+    file = PyUnicode_AsUTF8(co->co_filename);
+    if (file == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    n = strlen(file);
+    return n >= sizeof(tail) - 1
+           && strcmp(file + n - (sizeof(tail) - 1), tail) == 0;
+}
+
 static FtCode *
 code_info_new(PyCodeObject *co, PyObject *globals)
 {
@@ -194,6 +216,9 @@ code_info_new(PyCodeObject *co, PyObject *globals)
     if (globals != NULL && PyDict_Check(globals)) {
         modname = PyDict_GetItemString(globals, "__name__");
     }
+    c->life = (co->co_flags
+               & (CO_COROUTINE | CO_ASYNC_GENERATOR | CO_GENERATOR)) != 0;
+    c->task_hook = is_create_task(co);
     if (co->co_flags & CO_COROUTINE) {
         kind = ",\"kind\":\"coroutine\"";
     }
@@ -367,6 +392,18 @@ hook_leave(FtThread *t)
         return 1;
     }
     return 0;
+}
+
+void
+ft_hook_enter(FtThread *t)
+{
+    hook_enter(t);
+}
+
+int
+ft_hook_leave(FtThread *t)
+{
+    return hook_leave(t);
 }
 
 /* NULL when the code is not to be looked at now, or when t is gone: the
@@ -813,8 +850,11 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
     FT_PUTS(t, ",\"calls\":[");
 }
 
-
-
+void
+ft_write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
+{
+    write_open(t, e, parent, locals);
+}
 
 /* ---- capture-time filters: --max-depth and --min-duration ------------ */
 
@@ -924,6 +964,10 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
         return 0;
     }
     if (!c->record) {
+        if (c->task_hook) {
+            ft_life_task_created(t, locals);
+            return 0;
+        }
         return 1;
     }
     if (t->skip_depth > 0
@@ -943,6 +987,9 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
             return 0;
         }
     }
+    if (c->life) {
+        return ft_life_enter(t, c, code, locals);
+    }
     hook_enter(t);
     if (t->depth == t->cap) {
         FtEntry *ns = PyMem_RawRealloc(t->stack,
@@ -960,6 +1007,9 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     e->info = c;
     e->nchildren = 0;
     e->skipped = 0;
+    e->life = NULL;
+    e->pending = NULL;
+    e->ndeps = 0;
     e->start_ns = ft_trace_ns(tr);
     tr->calls++;
     tr->inflight++;
@@ -981,6 +1031,10 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
 static void
 resolve_pending(FtThread *t, PyObject *exc)
 {
+    if (t->exc_life != NULL) {
+        ft_life_resolve(t, exc);
+        return;
+    }
     t->exc_pending = 0;
     if (exc != NULL) {
         ft_capture_error(t, exc);
@@ -1013,6 +1067,10 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         resolve_pending(t, NULL);
     }
     if (t->depth == 0 || t->stack[t->depth - 1].code != code) {
+        return;
+    }
+    if (t->stack[t->depth - 1].life != NULL) {
+        ft_life_end(t, locals, retval, exc, pending);
         return;
     }
     hook_enter(t);
@@ -1084,6 +1142,9 @@ popped:
     t->depth--;
     tr->inflight--;
     Py_DECREF(e->code);
+    if (t->nlives) {
+        ft_life_after_pop(t, e);
+    }
     after_write(t);
     (void)hook_leave(t);
 }
@@ -1097,6 +1158,10 @@ rollback_hook(FtThread *t)
 
     if (pos >= t->flushed) {
         t->len = (size_t)(pos - t->flushed);
+    }
+    else if (t->sink != NULL) {
+        /* a life's spilled text: dropped with the life */
+        t->len = 0;
     }
     else {
         int fd;
@@ -1134,6 +1199,9 @@ thread_close(FtThread *t, uint64_t now)
         resolve_pending(t, NULL);
     }
     t->skip_depth = 0;
+    if (t->nlives) {
+        ft_life_close_all(t, now);
+    }
     while (t->depth > 0) {
         FtEntry *e = &t->stack[--t->depth];
         FT_PUTS(t, "],");
@@ -1241,6 +1309,7 @@ ft_threads_reap(FtTracer *tr)
 static void
 thread_free(FtThread *t)
 {
+    ft_life_free_all(t);
     while (t->depth > 0) {
         Py_CLEAR(t->stack[--t->depth].code);
     }
@@ -1415,6 +1484,54 @@ frame_globals(PyFrameObject *f)
 #endif
 }
 
+#define FT_LIFE_FLAGS (CO_COROUTINE | CO_ASYNC_GENERATOR | CO_GENERATOR)
+
+/* A generator/coroutine frame leaving by a yield or an await (not by a
+ * return or an exception). */
+static inline int
+frame_suspended(PyFrameObject *f)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    _PyInterpreterFrame *iframe = f->f_frame;
+    return iframe->owner == FRAME_OWNED_BY_GENERATOR
+           && _PyFrame_GetGenerator(iframe)->gi_frame_state == FRAME_SUSPENDED;
+#else
+    return f->f_state == FRAME_SUSPENDED;
+#endif
+}
+
+static inline int
+frame_pos(PyFrameObject *f)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return _PyInterpreterFrame_LASTI(f->f_frame);
+#else
+    return f->f_lasti;
+#endif
+}
+
+/* A recorded generator/coroutine frame leaves: a yield suspends its life
+ * (1), anything else ends it (0, with its position for ft_life_end). */
+static int
+life_leave(FtTracer *tr, PyObject *code, PyFrameObject *frame)
+{
+    FtThread *t = ft_tls;
+
+    if (t == NULL || ft_tls_gen != tr->gen || t->capturing || t->detached
+        || t->depth == 0 || t->stack[t->depth - 1].life == NULL) {
+        return 0;
+    }
+    if (frame_suspended(frame)) {
+        if (t->exc_pending) {
+            resolve_pending(t, NULL);
+        }
+        ft_life_yield(t, code, frame_pos(frame));
+        return 1;
+    }
+    t->life_pos = frame_pos(frame);
+    return 0;
+}
+
 static int
 ft_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
@@ -1490,6 +1607,10 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     Py_DECREF(code);   /* the frame keeps it alive */
     if (what == PyTrace_CALL) {
         on_call(tr, code, frame_locals(frame), frame_globals(frame));
+    }
+    else if ((((PyCodeObject *)code)->co_flags & FT_LIFE_FLAGS)
+             && life_leave(tr, code, frame)) {
+        /* suspended */
     }
     else if (arg != NULL) {
         on_return(tr, code, frame_locals(frame), arg, NULL, 0);
@@ -1647,7 +1768,9 @@ enum {
     FT_EV_START,
     FT_EV_RETURN,
     FT_EV_UNWIND,
-    FT_EV_COUNT
+    FT_EV_YIELD,
+    FT_EV_COUNT,
+    FT_EV_GONE = FT_EV_COUNT  /* weakref callback of a life (ft-life.c) */
 };
 
 typedef struct {
@@ -1655,6 +1778,7 @@ typedef struct {
     vectorcallfunc vectorcall;
     FtTracer *tr;
     int kind;
+    FtLife *life;            /* FT_EV_GONE */
 } FtCallback;
 
 /* Not cached per thread: an OS thread may get a new PyThreadState (C
@@ -1699,6 +1823,9 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
     PyObject **locals;
 
     if (!tr->active || nargs < 2) {
+        if (cb->kind == FT_EV_GONE && tr->active && nargs == 1) {
+            ft_life_gone(cb->life);
+        }
         Py_RETURN_NONE;
     }
     code = args[0];
@@ -1712,7 +1839,7 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
             }
         }
     }
-    else if (cb->kind == FT_EV_RETURN) {
+    else if (cb->kind == FT_EV_RETURN || cb->kind == FT_EV_YIELD) {
         if (ft_tls != NULL && ft_tls_gen == tr->gen && ft_tls->skip_depth > 0
             && !ft_tls->capturing) {
             /* below --max-depth (see skip_return) */
@@ -1732,6 +1859,11 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
             }
             PyErr_Clear();
             Py_RETURN_NONE;
+        }
+        else if (cb->kind == FT_EV_YIELD) {
+            if (!ft_tls->capturing && !ft_tls->detached) {
+                ft_life_yield(ft_tls, code, -1);
+            }
         }
         else {
             on_return(tr, code, locals, nargs > 2 ? args[2] : Py_None, NULL, 0);
@@ -1776,6 +1908,8 @@ PyType_Spec ft_callback_spec = {
     .slots = ft_callback_slots,
 };
 
+static PyTypeObject *ft_callback_type;
+
 static PyObject *
 callback_new(FtModuleState *st, int kind)
 {
@@ -1787,6 +1921,28 @@ callback_new(FtModuleState *st, int kind)
     cb->vectorcall = ft_callback_call;
     cb->tr = &st->tr;
     cb->kind = kind;
+    cb->life = NULL;
+    ft_callback_type = (PyTypeObject *)st->callback_type;
+    return (PyObject *)cb;
+}
+
+/* The weakref callback telling ft-life.c that a generator was freed. */
+PyObject *
+ft_gone_callback_new(FtTracer *tr, FtLife *life)
+{
+    FtCallback *cb;
+
+    if (ft_callback_type == NULL) {
+        return NULL;
+    }
+    cb = PyObject_New(FtCallback, ft_callback_type);
+    if (cb == NULL) {
+        return NULL;
+    }
+    cb->vectorcall = ft_callback_call;
+    cb->tr = tr;
+    cb->kind = FT_EV_GONE;
+    cb->life = life;
     return (PyObject *)cb;
 }
 
@@ -1853,7 +2009,7 @@ ft_hook_start(FtModuleState *st)
     FtTracer *tr = &st->tr;
     PyObject *events = NULL, *r;
     long start, resume, ret, yield, unwind, thrw;
-    PyObject *cbs[FT_EV_COUNT] = {NULL, NULL, NULL};
+    PyObject *cbs[FT_EV_COUNT] = {NULL, NULL, NULL, NULL};
     int i, rc = -1;
 
     tr->tool_id = -1;
@@ -1894,7 +2050,7 @@ ft_hook_start(FtModuleState *st)
         || register_cb(tr, resume, cbs[FT_EV_START]) < 0
         || register_cb(tr, thrw, cbs[FT_EV_START]) < 0
         || register_cb(tr, ret, cbs[FT_EV_RETURN]) < 0
-        || register_cb(tr, yield, cbs[FT_EV_RETURN]) < 0
+        || register_cb(tr, yield, cbs[FT_EV_YIELD]) < 0
         || register_cb(tr, unwind, cbs[FT_EV_UNWIND]) < 0) {
         goto out;
     }

@@ -203,9 +203,12 @@ remove_stale_parts(const char *path)
     while ((de = readdir(d)) != NULL) {
         const char *n = de->d_name;
         size_t nlen = strlen(n);
+        /* <base>.thread-K.part, <base>.proc-T.part and <base>.life-ID.part
+         * (ft-life.c) */
         if (nlen > blen + 11 && strncmp(n, base, blen) == 0
             && (strncmp(n + blen, ".thread-", 8) == 0
-                || strncmp(n + blen, ".proc-", 6) == 0)
+                || strncmp(n + blen, ".proc-", 6) == 0
+                || strncmp(n + blen, ".life-", 6) == 0)
             && strcmp(n + nlen - 5, ".part") == 0) {
             char full[4096];
             PyOS_snprintf(full, sizeof(full), "%s/%s", dir, n);

@@ -48,6 +48,7 @@
 typedef struct FtTracer FtTracer;
 typedef struct FtThread FtThread;
 typedef struct FtChunk FtChunk;
+typedef struct FtLife FtLife;
 
 /* A buffer handed to the writer thread (or waiting, empty, to be swapped
  * in by a recording thread). */
@@ -104,6 +105,9 @@ typedef struct {
     PyTypeObject *last_type; /* type of the last self seen (ref in tr->types) */
     const char *type_name;   /* escaped name of last_type (owned by tr) */
     size_t type_name_len;
+    int life;                /* generator, coroutine or async generator code:
+                              * one node per life (ft-life.c) */
+    int task_hook;           /* asyncio BaseEventLoop.create_task */
 } FtCode;
 
 typedef struct {
@@ -116,7 +120,18 @@ typedef struct {
     uint64_t id;
     uint64_t open_pos;       /* output position of the node's first byte */
     uint64_t skipped;        /* calls below that left no node */
+    FtLife *life;            /* this entry runs a generator/coroutine life */
+    FtLife *pending;         /* ended lives waiting to be placed under it */
+    int ndeps;               /* lives (alive) whose parent is this call */
 } FtEntry;
+
+/* A stream's buffer: the thread's own, or a life's (see ft_sink_switch). */
+typedef struct {
+    char *buf;
+    size_t len;
+    size_t bufcap;
+    uint64_t flushed;
+} FtOut;
 
 struct FtThread {
     FtTracer *tr;
@@ -154,6 +169,18 @@ struct FtThread {
     uint64_t skip_depth;     /* open calls below --max-depth */
     uint64_t top_skipped;    /* skipped_calls of the thread node */
     int queued;              /* chunks of this thread at the writer (atomic) */
+    /* generator and coroutine lives (ft-life.c) */
+    FtLife *sink;            /* life whose buffer is in buf/len/..., or NULL */
+    FtOut base;              /* the thread's own buffer while a life's is in */
+    int nlives;              /* FtLife records of this thread (any state) */
+    FtLife *lives;           /* records not yet ended, newest first */
+    FtLife **ltable;         /* key -> record, chained */
+    size_t ltable_cap;
+    FtLife *pending;         /* ended lives waiting for the thread level */
+    FtLife *exc_life;        /* < 3.12: life whose "error" is pending */
+    int life_pos;            /* < 3.12: frame position at the last exit */
+    int ndead;               /* 3.13: lives whose generator was freed */
+    int ncreated;            /* task records made since the last sweep */
 };
 
 struct FtTracer {
@@ -327,6 +354,24 @@ void ft_threads_free(FtTracer *tr);
 void ft_fork_child(FtModuleState *st);
 extern PyType_Spec ft_callback_spec;
 extern PyMethodDef ft_bootstrap_def;
+
+void ft_hook_enter(FtThread *t);
+int ft_hook_leave(FtThread *t);
+void ft_write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals);
+
+/* ft-life.c: generators and coroutines, one node per life */
+int ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals);
+int ft_life_yield(FtThread *t, PyObject *code, int pos);
+void ft_life_end(FtThread *t, PyObject **locals, PyObject *retval,
+                 PyObject *exc, int pending);
+void ft_life_after_pop(FtThread *t, FtEntry *popped);
+void ft_life_task_created(FtThread *t, PyObject **locals);
+void ft_life_resolve(FtThread *t, PyObject *exc);
+void ft_life_close_all(FtThread *t, uint64_t now);
+void ft_life_free_all(FtThread *t);
+int ft_life_grow(FtThread *t, size_t need);
+void ft_sink_switch(FtThread *t, FtLife *to);
+void ft_life_gone(FtLife *life);
 
 /* ft-repair.c */
 PyObject *ft_repair(const char *src, const char *dst);

@@ -473,6 +473,14 @@ ft_flush_thread(FtThread *t)
 {
     FtTracer *tr = t->tr;
 
+    if (t->sink != NULL) {
+        /* a life's buffer is in: flush the thread's own */
+        FtLife *life = t->sink;
+        ft_sink_switch(t, NULL);
+        ft_flush_thread(t);
+        ft_sink_switch(t, life);
+        return;
+    }
     if (t->len == 0) {
         return;
     }
@@ -540,6 +548,9 @@ ft_grow(FtThread *t, size_t need)
 {
     FtTracer *tr = t->tr;
 
+    if (t->sink != NULL) {
+        return ft_life_grow(t, need);
+    }
     if (t->len > 0 && need <= FT_BUF_SIZE && tr->writer_running
         && !tr->forked && !tr->write_failed && !t->detached
         && hand_over(t) == 0) {
