@@ -115,22 +115,25 @@ class Nesting(TraceTestCase):
         self.assertEqual(len([leaf for leaf in leaves if id(leaf) in inside]), 2,
                          "leaf called from gen() is outside consume()")
 
-    def test_generator_resumptions(self):
-        """A generator gets one node per resumption, kind "generator", no error at the end."""
+    def test_generator_is_one_node_per_life(self):
+        """A generator gets one node from first next() to exhaustion, kind "generator"."""
         consume = find_one(self, self.data, "consume")
         gens = consume["calls"]
-        self.assertEqual([g["callable"] for g in gens], ["gen"] * 3)
-        for g in gens:
-            self.assertEqual(g["kind"], "generator")
-            self.assertEqual(g["inputs"], {"n": 2})
-            self.assertIsNone(g["error"], "a generator running out is not an error")
-        self.assertEqual([g["output"] for g in gens], [200, 202, None])
-        self.assertEqual([[c["inputs"]["x"] for c in g["calls"]] for g in gens],
-                         [[100], [101], []])
+        self.assertEqual([g["callable"] for g in gens], ["gen"])
+        g = gens[0]
+        self.assertEqual(g["kind"], "generator")
+        self.assertEqual(g["inputs"], {"n": 2})
+        self.assertIsNone(g["error"], "a generator running out is not an error")
+        self.assertIsNone(g["output"], "the return value, not a yielded one")
+        self.assertEqual((g["resumes"], g["yields"]), (2, 2))
+        self.assertEqual([c["inputs"]["x"] for c in g["calls"]], [100, 101])
+        self.assertEqual([c["caller"] for c in g["calls"]], ["gen::gen"] * 2)
         stopper = find_one(self, self.data, "stopper")
         self.assertEqual(stopper["output"], "stopped")
         self.assertIsNone(stopper["error"])
-        self.assertEqual([g["output"] for g in stopper["calls"]], [200, None])
+        [g] = stopper["calls"]
+        self.assertEqual((g["callable"], g["resumes"], g["yields"]), ("gen", 1, 1))
+        self.assertEqual([c["inputs"]["x"] for c in g["calls"]], [100])
         for n in call_nodes(self.data):
             if n["callable"] not in ("gen",):
                 self.assertEqual(n.get("kind", "call"), "call", n["callable"])

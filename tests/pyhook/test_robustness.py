@@ -104,18 +104,26 @@ except RecursionError:
         self.assertEqual(len(parse), 3, "parse is a plain function called once per page")
         for n in parse:
             self.assertEqual(n["output"], {"words": 6, "chars": 44})
+        # one node per coroutine life, its result as output
         fetch = find(data, "fetch")
-        urls = {n["inputs"]["url"] for n in fetch}
-        self.assertEqual(urls, {"https://example.test/%d" % i for i in range(3)})
+        self.assertEqual(len(fetch), 6, "three awaited in fetch_and_parse, three in crawl")
         self.assertEqual({n["kind"] for n in fetch}, {"coroutine"})
-        # The resumption that returns carries the coroutine's result.
-        done = [n["output"] for n in fetch if isinstance(n["output"], str)
-                and n["output"].startswith("page ")]
-        self.assertEqual(sorted(done), ["page https://example.test/%d with a few words" % i
-                                        for i in range(3)])
-        crawl = find(data, "crawl")
-        self.assertEqual(crawl[-1]["output"]["https://example.test/1"],
+        self.assertEqual(sorted(n["output"] for n in fetch),
+                         sorted(["page https://example.test/%d with a few words" % i
+                                 for i in range(3)] * 2))
+        crawl = find_one(self, data, "crawl")
+        self.assertEqual(crawl["output"][0]["https://example.test/1"],
                          {"words": 6, "chars": 44})
+        kids = [c["callable"] for c in crawl["calls"]]
+        # gather()'s and create_task()'s tasks hang under crawl, their creator
+        self.assertEqual(kids.count("fetch_and_parse"), 3)
+        self.assertEqual(kids.count("report"), 1)
+        for n in find(data, "fetch_and_parse"):
+            self.assertEqual([c["callable"] for c in n["calls"]], ["fetch", "parse"])
+        words = find_one(self, data, "words")
+        self.assertEqual((words["kind"], words["yields"] >= 18), ("async_generator", True))
+        numbered = find_one(self, data, "numbered")
+        self.assertEqual((numbered["kind"], numbered["resumes"]), ("generator", 3))
         main = find_one(self, data, "main")
         self.assertIsNone(main["error"])
 
