@@ -144,6 +144,53 @@ fill_facts (FtDetailPane *self,
     }
 }
 
+static const char *
+life_kind_name (FtNodeKind kind)
+{
+  switch ((int) kind)
+    {
+    case FT_NODE_KIND_GENERATOR:
+      return _("Generator");
+    case FT_NODE_KIND_COROUTINE:
+      return _("Coroutine");
+    case FT_NODE_KIND_ASYNC_GENERATOR:
+      return _("Async generator");
+    default:
+      return NULL;
+    }
+}
+
+/* A generator's or coroutine's whole life: how long it ran, how long it
+ * waited, how often it was resumed. */
+static void
+fill_life (FtDetailPane *self,
+           FtTrace      *trace,
+           FtNodeId      node)
+{
+  FtNodeDetail *d = self->detail;
+  g_autofree char *running = NULL;
+  g_autofree char *suspended = NULL;
+  g_autofree char *resumes = NULL;
+  g_autofree char *yields = NULL;
+
+  add_fact (self, _("Kind"), life_kind_name (ft_trace_get_kind (trace, node)));
+  if (d == NULL || !d->has_life)
+    return;
+  if (!isnan (d->running_ms))
+    running = ft_format_duration (d->running_ms);
+  if (!isnan (d->suspended_ms))
+    suspended = ft_format_duration (d->suspended_ms);
+  resumes = g_strdup_printf ("%" G_GINT64_FORMAT, d->resumes);
+  if (d->yields >= 0)
+    yields = g_strdup_printf ("%" G_GINT64_FORMAT, d->yields);
+  add_fact (self, _("Running time"), running);
+  add_fact (self, _("Suspended time"), suspended);
+  add_fact (self, _("Resumes"), resumes);
+  add_fact (self, _("Yields"), yields);
+  if (d->closed)
+    add_fact (self, _("End"), _("Closed while suspended"));
+}
+
 static gboolean
 is_empty (JsonNode *node)
 {
@@ -384,6 +431,7 @@ refill (FtDetailPane *self)
   self->detail = ft_trace_get_detail (trace, node, &error);
   fill_notice (self, trace, node, error);
   fill_facts (self, trace, node);
+  fill_life (self, trace, node);
   fill_error (self, trace, node);
   fill_values (self);
   ft_source_view_show_call (self->source_view, trace, node);

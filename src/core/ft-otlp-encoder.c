@@ -799,6 +799,36 @@ exception_type (FtOtlpEncoder *self,
   return paren && paren > error ? g_strndup (error, paren - error) : g_strdup (error);
 }
 
+/* A generator's or coroutine's life (docs/trace-format.md): its kind,
+ * how often it was resumed, how long it ran and waited. */
+static void
+life_attributes (FtOtlpEncoder *self,
+                 Attrs         *a,
+                 FtNodeId       node,
+                 FtNodeKind     kind)
+{
+  g_autoptr(FtNodeDetail) detail = NULL;
+
+  if (kind == FT_NODE_KIND_GENERATOR)
+    attr_string (self, a, "flowtrace.kind", "generator", TRUE);
+  else if (kind == FT_NODE_KIND_COROUTINE)
+    attr_string (self, a, "flowtrace.kind", "coroutine", TRUE);
+  else if (kind == FT_NODE_KIND_ASYNC_GENERATOR)
+    attr_string (self, a, "flowtrace.kind", "async_generator", TRUE);
+  else
+    return;
+  detail = ft_trace_get_detail (self->trace, node, NULL);
+  if (detail == NULL || !detail->has_life)
+    return;
+  attr_int (a, "flowtrace.resumes", detail->resumes);
+  if (!isnan (detail->running_ms))
+    attr_double (a, "flowtrace.running_ms", detail->running_ms);
+  if (!isnan (detail->suspended_ms))
+    attr_double (a, "flowtrace.suspended_ms", detail->suspended_ms);
+  if (detail->closed)
+    attr_bool (a, "flowtrace.closed", TRUE);
+}
+
 static void
 write_attributes (FtOtlpEncoder *self,
                   Attrs         *a,
@@ -826,6 +856,8 @@ write_attributes (FtOtlpEncoder *self,
     attr_string (self, a, "flowtrace.kind", "process", TRUE);
   else if (f->parent_span == 0 && self->stack->len == 1)
     attr_string (self, a, "flowtrace.kind", "script", TRUE);
+  else
+    life_attributes (self, a, node, kind);
   if (ft_trace_get_flags (t, node) & FT_NODE_FLAG_INCOMPLETE)
     attr_bool (a, "flowtrace.incomplete", TRUE);
   attr_string (self, a, "code.function", ft_trace_get_callable (t, node), TRUE);

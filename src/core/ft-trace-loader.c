@@ -900,6 +900,8 @@ parse_kind (const char *s)
     return FT_NODE_KIND_COROUTINE;
   if (strcmp (s, "generator") == 0)
     return FT_NODE_KIND_GENERATOR;
+  if (strcmp (s, "async_generator") == 0)
+    return FT_NODE_KIND_ASYNC_GENERATOR;
   if (strcmp (s, "instance") == 0)
     return FT_NODE_KIND_INSTANCE;
   return FT_NODE_KIND_CALL;

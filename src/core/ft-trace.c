@@ -774,12 +774,49 @@ is_shown_elsewhere (const char *key)
     "error", "error_type", "instance_id", "start_ns", "duration_ms", "kind",
     "incomplete", "calls", "flowtrace", "inputs", "inputs_after", "output",
     "memory_before", "memory_after", "skipped_calls",
+    /* a life's (FtNodeDetail.has_life) */
+    "resumes", "yields", "running_ms", "suspended_ms", "closed",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     if (strcmp (key, keys[i]) == 0)
       return TRUE;
   return FALSE;
+}
+
+static double
+number_member (JsonObject *object,
+               const char *key)
+{
+  JsonNode *member = json_object_get_member (object, key);
+  GType type;
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member))
+    return NAN;
+  type = json_node_get_value_type (member);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return NAN;
+  return json_node_get_double (member);
+}
+
+/* The life fields of a generator or coroutine node (docs/trace-format.md,
+ * "Generators and coroutines"); a node without "resumes" has none. */
+static void
+read_life (JsonObject   *object,
+           FtNodeDetail *detail)
+{
+  JsonNode *closed = json_object_get_member (object, "closed");
+  double resumes = number_member (object, "resumes");
+  double yields = number_member (object, "yields");
+
+  detail->running_ms = number_member (object, "running_ms");
+  detail->suspended_ms = number_member (object, "suspended_ms");
+  detail->yields = isnan (yields) ? -1 : (gint64) yields;
+  detail->has_life = !isnan (resumes);
+  detail->resumes = detail->has_life ? (gint64) resumes : 0;
+  detail->closed = closed != NULL && JSON_NODE_HOLDS_VALUE (closed)
+                   && json_node_get_value_type (closed) == G_TYPE_BOOLEAN
+                   && json_node_get_boolean (closed);
 }
 
 static JsonNode *
@@ -841,6 +878,8 @@ ft_trace_get_detail (FtTrace   *self,
   if (skipped != NULL && JSON_NODE_HOLDS_VALUE (skipped)
       && json_node_get_value_type (skipped) == G_TYPE_INT64)
     detail->skipped_calls = MAX (json_node_get_int (skipped), 0);
+
+  read_life (object, detail);
 
   extra = json_object_new ();
   keys = json_object_get_members (object);

@@ -27,6 +27,7 @@ typedef enum
   FT_NODE_KIND_COROUTINE,
   FT_NODE_KIND_GENERATOR,
   FT_NODE_KIND_INSTANCE,      /* "__instance__" grouping node of the original tool's files */
+  FT_NODE_KIND_ASYNC_GENERATOR,
 } FtNodeKind;
 
 typedef enum
@@ -73,6 +74,14 @@ typedef struct
   JsonNode *memory_after;    /* object or NULL */
   JsonNode *extra;           /* object of other keys not shown elsewhere, or NULL */
   gint64    skipped_calls;   /* calls below left out by the tracer's filters (0: none) */
+  /* A generator's, coroutine's or async generator's whole life (has_life:
+   * the node carries "resumes"); times in ms, NAN when absent. */
+  gboolean  has_life;
+  gint64    resumes;
+  gint64    yields;          /* -1 when absent */
+  double    running_ms;
+  double    suspended_ms;
+  gboolean  closed;          /* ended from outside while suspended */
 } FtNodeDetail;
 
 void          ft_node_detail_free (FtNodeDetail *detail);

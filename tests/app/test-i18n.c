@@ -47,6 +47,33 @@ test_trace_in_spanish (void)
   ft_test_destroy_window (window);
 }
 
+static void
+test_life_in_spanish (void)
+{
+  static const char trace[] =
+    "[{\"id\":0,\"callable\":\"a.py\",\"module\":\"__main__\",\"called\":\"a.py\",\"caller\":null,"
+    "\"instance_id\":null,\"inputs\":{},\"calls\":["
+     "{\"id\":1,\"callable\":\"crawl\",\"module\":\"a\",\"called\":\"crawl\",\"caller\":\"a.py::a.py\","
+     "\"instance_id\":null,\"kind\":\"generator\",\"start_ns\":10,\"inputs\":{},\"calls\":[],"
+     "\"inputs_after\":{},\"output\":null,\"duration_ms\":20.0,\"running_ms\":2.5,\"suspended_ms\":17.5,"
+     "\"resumes\":17,\"yields\":18,\"error\":null,\"error_type\":null,\"closed\":true}"
+    "],\"inputs_after\":{},\"output\":null,\"error\":null,\"duration_ms\":21.0}]";
+  g_autofree char *path = ft_test_write_file ("life.json", trace, -1);
+  g_autoptr(GError) error = NULL;
+  FtWindow *window = ft_test_load_window (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ft_call_view_reveal (ft_window_get_call_view (window), 1));
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Generador"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Reanudaciones"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Tiempo en ejecución"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Tiempo suspendido"));
+  g_assert_nonnull (ft_test_find_label (GTK_WIDGET (window), "Cerrado mientras estaba suspendido"));
+  g_assert_null (ft_test_find_label (GTK_WIDGET (window), "Resumes"));
+  ft_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -67,6 +94,7 @@ main (int   argc,
 
   g_test_add_func ("/flowtrace/i18n/welcome", test_welcome_in_spanish);
   g_test_add_func ("/flowtrace/i18n/trace", test_trace_in_spanish);
+  g_test_add_func ("/flowtrace/i18n/life", test_life_in_spanish);
 
   return g_test_run ();
 }

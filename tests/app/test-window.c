@@ -461,6 +461,62 @@ test_original_tool_file (void)
   ft_test_destroy_window (window);
 }
 
+/* A coroutine's whole life: its kind, how often it was resumed, how long
+ * it ran and waited; a plain call shows none of that. */
+static void
+test_life_details (void)
+{
+  static const char trace[] =
+    "[{\"id\":0,\"callable\":\"a.py\",\"module\":\"__main__\",\"called\":\"a.py\",\"caller\":null,"
+    "\"instance_id\":null,\"inputs\":{},\"calls\":["
+     "{\"id\":1,\"callable\":\"crawl\",\"module\":\"a\",\"called\":\"crawl\",\"caller\":\"a.py::a.py\","
+     "\"instance_id\":null,\"kind\":\"coroutine\",\"start_ns\":10,\"inputs\":{\"pages\":3},\"calls\":["
+      "{\"id\":2,\"callable\":\"parse\",\"module\":\"a\",\"called\":\"parse\",\"caller\":\"crawl::crawl\","
+      "\"instance_id\":null,\"start_ns\":20,\"inputs\":{},\"calls\":[],\"inputs_after\":{},\"output\":1,"
+      "\"duration_ms\":0.001,\"error\":null,\"error_type\":null},"
+      "{\"id\":3,\"callable\":\"words\",\"module\":\"a\",\"called\":\"words\",\"caller\":\"crawl::crawl\","
+      "\"instance_id\":null,\"kind\":\"async_generator\",\"start_ns\":15,\"inputs\":{},\"calls\":[],"
+      "\"inputs_after\":{},\"output\":null,\"duration_ms\":0.4,\"running_ms\":0.1,\"suspended_ms\":0.3,"
+      "\"resumes\":4,\"yields\":5,\"error\":null,\"error_type\":null,\"closed\":true}"
+     "],\"inputs_after\":{\"pages\":3},\"output\":[1,2],\"duration_ms\":20.0,\"running_ms\":2.5,"
+     "\"suspended_ms\":17.5,\"resumes\":17,\"yields\":18,\"error\":null,\"error_type\":null}"
+    "],\"inputs_after\":{},\"output\":null,\"error\":null,\"duration_ms\":21.0}]";
+  g_autofree char *path = ft_test_write_file ("lives.json", trace, -1);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *pane;
+  FtWindow *window;
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  pane = GTK_WIDGET (ft_window_get_detail_pane (window));
+
+  reveal_id (window, 1);
+  g_assert_nonnull (ft_test_find_label (pane, "Coroutine"));
+  g_assert_nonnull (ft_test_find_label (pane, "Resumes"));
+  g_assert_nonnull (ft_test_find_label (pane, "17"));
+  g_assert_nonnull (ft_test_find_label (pane, "Yields"));
+  g_assert_nonnull (ft_test_find_label (pane, "18"));
+  g_assert_nonnull (ft_test_find_label (pane, "Running time"));
+  g_assert_nonnull (ft_test_find_label (pane, "2.5 ms"));
+  g_assert_nonnull (ft_test_find_label (pane, "Suspended time"));
+  g_assert_nonnull (ft_test_find_label (pane, "17.5 ms"));
+  g_assert_null (ft_test_find_label (pane, "Closed while suspended"));
+  /* not repeated as raw extras */
+  g_assert_null (ft_test_find_label (pane, "running_ms"));
+  ft_test_save_shot (GTK_WIDGET (window), "details-coroutine");
+
+  reveal_id (window, 3);
+  g_assert_nonnull (ft_test_find_label (pane, "Async generator"));
+  g_assert_nonnull (ft_test_find_label (pane, "Closed while suspended"));
+  g_assert_nonnull (ft_test_find_label (pane, "300 µs"));
+
+  reveal_id (window, 2);
+  g_assert_null (ft_test_find_label (pane, "Resumes"));
+  g_assert_null (ft_test_find_label (pane, "Coroutine"));
+  ft_test_destroy_window (window);
+}
+
 static void
 test_copy_value (void)
 {
@@ -1017,6 +1073,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/markup-everywhere", test_markup_everywhere);
   g_test_add_func ("/flowtrace/window/copy-value", test_copy_value);
   g_test_add_func ("/flowtrace/window/original-tool-file", test_original_tool_file);
+  g_test_add_func ("/flowtrace/window/life-details", test_life_details);
   g_test_add_func ("/flowtrace/window/hide-internals", test_hide_internals);
   g_test_add_func ("/flowtrace/window/group-by-instance", test_group_by_instance);
   g_test_add_func ("/flowtrace/window/show-empty-values", test_show_empty_values);

@@ -207,6 +207,88 @@ test_flowtrace_format (void)
   g_assert_cmpuint (ft_trace_get_line (trace, init), ==, 0);
 }
 
+/* Lives of a generator and a coroutine as the tracer writes them: placed
+ * when they end (ids out of file order), with running/suspended times and
+ * resumes; an older file's per-resumption node (kind, no resumes) too. */
+static const char life_trace[] =
+  "[{\"id\":0,\"callable\":\"a.py\",\"module\":\"__main__\",\"called\":\"a.py\",\"caller\":null,"
+  "\"instance_id\":null,\"inputs\":{},\"calls\":["
+   "{\"id\":1,\"kind\":\"thread\",\"callable\":\"MainThread\",\"module\":\"threading\",\"called\":\"Thread\","
+   "\"caller\":null,\"thread\":\"MainThread\",\"thread_id\":7,\"start_ns\":1,\"calls\":["
+    "{\"id\":2,\"callable\":\"main\",\"module\":\"a\",\"called\":\"main\",\"caller\":\"Thread::MainThread\","
+    "\"instance_id\":null,\"file\":\"/a.py\",\"line\":9,\"kind\":\"coroutine\",\"start_ns\":10,"
+    "\"inputs\":{},\"calls\":["
+     "{\"id\":4,\"callable\":\"other\",\"module\":\"a\",\"called\":\"other\",\"caller\":\"main::main\","
+     "\"instance_id\":null,\"start_ns\":30,\"inputs\":{},\"calls\":[],\"inputs_after\":{},\"output\":1,"
+     "\"duration_ms\":0.001,\"error\":null,\"error_type\":null},"
+     "{\"id\":3,\"callable\":\"ticks\",\"module\":\"a\",\"called\":\"ticks\",\"caller\":\"main::main\","
+     "\"instance_id\":null,\"kind\":\"async_generator\",\"start_ns\":20,\"inputs\":{\"n\":2},\"calls\":[],"
+     "\"inputs_after\":{\"n\":2},\"output\":null,\"duration_ms\":0.5,\"running_ms\":0.125,"
+     "\"suspended_ms\":0.375,\"resumes\":2,\"yields\":2,\"error\":null,\"error_type\":null,\"closed\":true}"
+    "],\"inputs_after\":{},\"output\":[0,1],\"duration_ms\":2.0,\"running_ms\":0.5,\"suspended_ms\":1.5,"
+    "\"resumes\":3,\"yields\":3,\"error\":null,\"error_type\":null},"
+    "{\"id\":5,\"callable\":\"gen\",\"module\":\"a\",\"called\":\"gen\",\"caller\":\"Thread::MainThread\","
+    "\"instance_id\":null,\"kind\":\"generator\",\"inputs\":{},\"calls\":[],\"inputs_after\":{},"
+    "\"output\":7,\"duration_ms\":0.002,\"error\":null,\"error_type\":null}"
+   "],\"duration_ms\":3.0}"
+  "],\"inputs_after\":{},\"output\":null,\"error\":null,\"duration_ms\":3.5}]";
+
+static void
+test_life_format (void)
+{
+  g_autoptr(FtTrace) trace = load_ok ("life.json", life_trace);
+  FtNodeId thread = ft_trace_get_child (trace, ft_trace_get_root (trace, 0), 0);
+  FtNodeId main_node = ft_trace_get_child (trace, thread, 0);
+  FtNodeId other = ft_trace_get_child (trace, main_node, 0);
+  FtNodeId ticks = ft_trace_get_child (trace, main_node, 1);
+  FtNodeId old_gen = ft_trace_get_child (trace, thread, 1);
+  g_autoptr(FtNodeDetail) main_detail = NULL;
+  g_autoptr(FtNodeDetail) ticks_detail = NULL;
+  g_autoptr(FtNodeDetail) old_detail = NULL;
+  g_autoptr(FtNodeDetail) other_detail = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (ft_trace_get_n_calls (trace), ==, 4);
+  g_assert_cmpint (ft_trace_get_kind (trace, main_node), ==, FT_NODE_KIND_COROUTINE);
+  g_assert_cmpint (ft_trace_get_kind (trace, ticks), ==, FT_NODE_KIND_ASYNC_GENERATOR);
+  g_assert_cmpint (ft_trace_get_kind (trace, old_gen), ==, FT_NODE_KIND_GENERATOR);
+  g_assert_cmpint (ft_trace_get_kind (trace, other), ==, FT_NODE_KIND_CALL);
+  /* placed after a sibling that started later: the file order stays */
+  g_assert_cmpint (ft_trace_get_id (trace, other), ==, 4);
+  g_assert_cmpint (ft_trace_get_id (trace, ticks), ==, 3);
+  g_assert_cmpint (ft_trace_get_start_ns (trace, ticks), <, ft_trace_get_start_ns (trace, other));
+  g_assert_cmpfloat (ft_trace_get_duration_ms (trace, main_node), ==, 2.0);
+
+  main_detail = ft_trace_get_detail (trace, main_node, &error);
+  g_assert_no_error (error);
+  g_assert_true (main_detail->has_life);
+  g_assert_cmpint (main_detail->resumes, ==, 3);
+  g_assert_cmpint (main_detail->yields, ==, 3);
+  g_assert_cmpfloat (main_detail->running_ms, ==, 0.5);
+  g_assert_cmpfloat (main_detail->suspended_ms, ==, 1.5);
+  g_assert_false (main_detail->closed);
+  /* the life fields are shown on their own, not as extras */
+  g_assert_null (main_detail->extra);
+
+  ticks_detail = ft_trace_get_detail (trace, ticks, &error);
+  g_assert_no_error (error);
+  g_assert_true (ticks_detail->has_life);
+  g_assert_cmpint (ticks_detail->resumes, ==, 2);
+  g_assert_cmpfloat (ticks_detail->running_ms, ==, 0.125);
+  g_assert_true (ticks_detail->closed);
+
+  /* an older file: one node per resumption, no life fields */
+  old_detail = ft_trace_get_detail (trace, old_gen, &error);
+  g_assert_no_error (error);
+  g_assert_false (old_detail->has_life);
+  g_assert_cmpint (old_detail->yields, ==, -1);
+  g_assert_true (isnan (old_detail->running_ms));
+
+  other_detail = ft_trace_get_detail (trace, other, &error);
+  g_assert_no_error (error);
+  g_assert_false (other_detail->has_life);
+}
+
 static void
 test_original_format (void)
 {
@@ -1663,6 +1745,7 @@ main (int   argc,
 
   g_test_add_func ("/flowtrace/trace/format/flowtrace", test_flowtrace_format);
   g_test_add_func ("/flowtrace/trace/format/original", test_original_format);
+  g_test_add_func ("/flowtrace/trace/format/lives", test_life_format);
   g_test_add_func ("/flowtrace/trace/format/unescape-and-numbers", test_unescape_and_numbers);
   g_test_add_func ("/flowtrace/trace/format/flags", test_flags);
   g_test_add_func ("/flowtrace/trace/format/incomplete-metadata", test_incomplete_metadata);
