@@ -43,6 +43,9 @@ static Py_ssize_t ft_extra_index = -1;
 #define FT_TLS _Thread_local __attribute__((tls_model("initial-exec")))
 static FT_TLS FtThread *ft_tls;
 static FT_TLS uint64_t ft_tls_gen;
+/* The event being handled resumes a frame (1), starts it (0) or either
+ * (2); read by ft_life_enter. */
+static FT_TLS int ft_tls_resume;
 
 /* ---- per-code cache ------------------------------------------------- */
 
@@ -988,7 +991,7 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
         }
     }
     if (c->life) {
-        return ft_life_enter(t, c, code, locals);
+        return ft_life_enter(t, c, code, locals, ft_tls_resume);
     }
     hook_enter(t);
     if (t->depth == t->cap) {
@@ -1606,6 +1609,13 @@ ft_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     code = (PyObject *)PyFrame_GetCode(frame);
     Py_DECREF(code);   /* the frame keeps it alive */
     if (what == PyTrace_CALL) {
+        if (((PyCodeObject *)code)->co_flags & FT_LIFE_FLAGS) {
+#if PY_VERSION_HEX >= 0x030B0000
+            ft_tls_resume = 2;
+#else
+            ft_tls_resume = frame->f_lasti >= 0;
+#endif
+        }
         on_call(tr, code, frame_locals(frame), frame_globals(frame));
     }
     else if ((((PyCodeObject *)code)->co_flags & FT_LIFE_FLAGS)
@@ -1766,6 +1776,7 @@ ft_fork_child(FtModuleState *st)
 
 enum {
     FT_EV_START,
+    FT_EV_RESUME,            /* PY_RESUME, PY_THROW: as START, for lives */
     FT_EV_RETURN,
     FT_EV_UNWIND,
     FT_EV_YIELD,
@@ -1831,8 +1842,12 @@ ft_callback_call(PyObject *self, PyObject *const *args, size_t nargsf,
     code = args[0];
     f = current_iframe(tr);
     locals = iframe_locals(f, code);
-    if (cb->kind == FT_EV_START) {
-        if (on_call(tr, code, locals, f ? f->f_globals : NULL)) {
+    if (cb->kind <= FT_EV_RESUME) {
+        int off;
+        ft_tls_resume = cb->kind == FT_EV_RESUME;
+        off = on_call(tr, code, locals, f ? f->f_globals : NULL);
+        ft_tls_resume = 0;
+        if (off) {
             /* PY_THROW may not return DISABLE */
             if (nargs == 2 || !PyExceptionInstance_Check(args[2])) {
                 return Py_NewRef(tr->disable);
@@ -2009,7 +2024,7 @@ ft_hook_start(FtModuleState *st)
     FtTracer *tr = &st->tr;
     PyObject *events = NULL, *r;
     long start, resume, ret, yield, unwind, thrw;
-    PyObject *cbs[FT_EV_COUNT] = {NULL, NULL, NULL, NULL};
+    PyObject *cbs[FT_EV_COUNT] = {NULL, NULL, NULL, NULL, NULL};
     int i, rc = -1;
 
     tr->tool_id = -1;
@@ -2047,8 +2062,8 @@ ft_hook_start(FtModuleState *st)
         }
     }
     if (register_cb(tr, start, cbs[FT_EV_START]) < 0
-        || register_cb(tr, resume, cbs[FT_EV_START]) < 0
-        || register_cb(tr, thrw, cbs[FT_EV_START]) < 0
+        || register_cb(tr, resume, cbs[FT_EV_RESUME]) < 0
+        || register_cb(tr, thrw, cbs[FT_EV_RESUME]) < 0
         || register_cb(tr, ret, cbs[FT_EV_RETURN]) < 0
         || register_cb(tr, yield, cbs[FT_EV_YIELD]) < 0
         || register_cb(tr, unwind, cbs[FT_EV_UNWIND]) < 0) {

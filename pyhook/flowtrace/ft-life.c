@@ -768,7 +768,8 @@ start(FtThread *t, FtLife *l, PyObject *code, FtCode *c, PyObject **locals,
 
 /* First start or resume of a recorded generator/coroutine frame. */
 int
-ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals)
+ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals,
+              int resume)
 {
     uint64_t now;
     FtLife *l;
@@ -787,8 +788,11 @@ ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals)
         life_free(t, l);
         l = NULL;
     }
-    else if (l != NULL && l->state == LIFE_SUSPENDED && l->code != code) {
-        /* its generator went away unseen */
+    else if (l != NULL && l->state == LIFE_SUSPENDED
+             && (l->code != code || resume == 0)) {
+        /* its generator went away unseen (its end ran where no event is
+         * given, e.g. a finalizer run by a collection inside a hook) and
+         * a new one took its address */
         end_aside(t, l, now, 0);
         l = NULL;
     }
