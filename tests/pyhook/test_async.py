@@ -8,10 +8,10 @@ how often it was resumed.  Tasks hang under the call that created them.
 
 import glob
 import os
-import sys
 import unittest
 
-from ftsupport import TraceTestCase, call_nodes, find, find_one, threads_of, walk
+from ftsupport import (TraceTestCase, call_nodes, find, find_one, load_trace,
+                       run_flowtrace, threads_of)
 
 GENERATORS = '''
 def leaf(x):
@@ -80,7 +80,6 @@ keep()
 
 COROUTINES = '''
 import asyncio
-import sys
 
 def leaf(x):
     return x * 2
@@ -131,6 +130,31 @@ def drive():
     for v in g:
         total += leaf(v)
     return total
+
+drive()
+'''
+
+KILLED = '''
+import os
+import signal
+
+def leaf(x):
+    return x
+
+def chatty(n):
+    for i in range(n):
+        leaf("x" * 200)
+        yield i
+
+def before():
+    return leaf(1)
+
+def drive():
+    before()
+    g = chatty(10000)
+    for v in g:
+        if v == 500:
+            os.kill(os.getpid(), signal.SIGKILL)
 
 drive()
 '''
@@ -353,6 +377,28 @@ class Bounded(TraceTestCase, LifeAssertions):
         self.assertEqual(glob.glob(out + ".*part"), [], "part files are removed")
         self.assertEqual(len(drive["calls"]), 601)
         self.assertEqual(drive["calls"][-1], g, "placed when it ended")
+
+    def test_killed_inside_a_big_life(self):
+        """kill -9 while a spilled life is open: the repaired trace keeps what
+        was written (the life itself is lost); the next run removes its part file."""
+        script = self.write_script("killed.py", KILLED)
+        out = os.path.join(self.tmp, "killed.json")
+        proc = run_flowtrace(["-s", script, "-o", out, "--flush-every-call"])
+        self.assertEqual(proc.returncode, -9)
+        parts = glob.glob(out + ".life-*.part")
+        self.assertEqual(len(parts), 1, "the open life had spilled")
+        fixed = os.path.join(self.tmp, "fixed.json")
+        proc = run_flowtrace(["--repair", out, "-o", fixed])
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        data = load_trace(fixed)
+        drive = find_one(self, data, "drive")
+        self.assertIs(drive["incomplete"], True)
+        self.assertEqual([c["callable"] for c in drive["calls"]], ["before"])
+        self.assertEqual(find(data, "chatty"), [])
+        # a new recording to the same file starts clean
+        other = self.write_script("small.py", "def f():\n    return 1\nf()\n")
+        self.trace(other, output=out)
+        self.assertEqual(glob.glob(out + ".life-*.part"), [])
 
     def test_generator_heavy(self):
         script = self.write_script("heavy.py", HEAVY)
