@@ -37,6 +37,11 @@ typedef struct
 {
   guint32 *calls;     /* node ids, sorted by start */
   guint    n_calls;
+  /* Calls that end after the next one starts: siblings overlapping in
+   * time, as the lives of coroutines running concurrently do.  Sorted by
+   * start.  The binary searches assume the others end in start order. */
+  guint32 *overlapping;
+  guint    n_overlapping;
 } Row;
 
 typedef struct
@@ -92,7 +97,10 @@ clear_layout (FtTimeline *self)
 {
   if (self->rows != NULL)
     for (guint i = 0; i < self->rows->len; i++)
-      g_free (g_array_index (self->rows, Row, i).calls);
+      {
+        g_free (g_array_index (self->rows, Row, i).calls);
+        g_free (g_array_index (self->rows, Row, i).overlapping);
+      }
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->lanes, g_array_unref);
   g_clear_pointer (&self->start, g_free);
@@ -251,6 +259,32 @@ compare_start (gconstpointer a,
 }
 
 static void
+find_overlapping (FtTimeline *self,
+                  Row        *row)
+{
+  guint n = 0;
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint k = 0; k + 1 < row->n_calls; k++)
+        {
+          guint32 c = row->calls[k];
+
+          if (self->start[c] + self->width[c] <= self->start[row->calls[k + 1]])
+            continue;
+          if (pass == 1)
+            row->overlapping[row->n_overlapping++] = c;
+          else
+            n++;
+        }
+      if (pass == 0 && n == 0)
+        return;
+      if (pass == 0)
+        row->overlapping = g_new (guint32, n);
+    }
+}
+
+static void
 fill_rows (FtTimeline *self,
            guint       n)
 {
@@ -273,14 +307,18 @@ fill_rows (FtTimeline *self,
     }
 
   /* File order is time order within a row, except where threads or
-   * synthesised roots interleave: sort only rows that need it. */
+   * synthesised roots interleave, or where a generator's or coroutine's
+   * life was written when it ended: sort only rows that need it. */
   for (guint r = 0; r < self->rows->len; r++)
-    for (guint k = 1; k < rows[r].n_calls; k++)
-      if (self->start[rows[r].calls[k]] < self->start[rows[r].calls[k - 1]])
-        {
-          g_qsort_with_data (rows[r].calls, rows[r].n_calls, sizeof (guint32), compare_start, self->start);
-          break;
-        }
+    {
+      for (guint k = 1; k < rows[r].n_calls; k++)
+        if (self->start[rows[r].calls[k]] < self->start[rows[r].calls[k - 1]])
+          {
+            g_qsort_with_data (rows[r].calls, rows[r].n_calls, sizeof (guint32), compare_start, self->start);
+            break;
+          }
+      find_overlapping (self, &rows[r]);
+    }
 }
 
 static void
@@ -442,6 +480,13 @@ ft_timeline_node_at (FtTimeline *self,
       FtNodeId node = row->calls[i];
 
       if (t >= self->start[node] - slack && t <= self->start[node] + self->width[node] + slack)
+        return node;
+    }
+  for (i = 0; i < row->n_overlapping && self->start[row->overlapping[i]] <= t + slack; i++)
+    {
+      FtNodeId node = row->overlapping[i];
+
+      if (t <= self->start[node] + self->width[node] + slack)
         return node;
     }
 
@@ -655,6 +700,21 @@ draw_row (FtTimeline  *self,
   guint i = row_first_visible (self, row, self->view_start);
   Run run = { 0, 0, y };
   double painted = -G_MAXDOUBLE;
+
+  /* Overlapping calls that start before the view and reach into it: the
+   * search above only looks one call back. */
+  for (guint k = 0; k < row->n_overlapping; k++)
+    {
+      FtNodeId node = row->overlapping[k];
+      double x1;
+
+      if (self->start[node] >= self->view_start)
+        break;
+      if (self->start[node] + self->width[node] <= self->view_start)
+        continue;
+      x1 = time_to_x (self, self->start[node] + self->width[node]);
+      draw_call (self, snapshot, layout, node, time_to_x (self, self->start[node]), x1, x1, y);
+    }
 
   while (i < row->n_calls && self->start[row->calls[i]] < view_end)
     {

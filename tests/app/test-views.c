@@ -249,6 +249,45 @@ test_timeline_merges_narrow_calls (void)
   ft_test_destroy_window (window);
 }
 
+/* A coroutine's life is written when it ends, after siblings that started
+ * later, and overlaps them in time: scrolled to where only it runs, it is
+ * still drawn and hit. */
+static void
+test_timeline_overlapping_life (void)
+{
+  g_autoptr(GString) text = g_string_new ("[{\"id\":0,\"callable\":\"m\",\"module\":\"x\",\"called\":\"m\","
+                                          "\"start_ns\":0,\"duration_ms\":40.0,\"calls\":[");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+  FtTimeline *timeline;
+  FtNodeId life;
+  graphene_rect_t area;
+
+  for (guint i = 1; i <= 20; i++)
+    g_string_append_printf (text, "{\"id\":%u,\"callable\":\"tick\",\"module\":\"x\",\"called\":\"tick\","
+                            "\"start_ns\":%u,\"duration_ms\":0.1,\"calls\":[]},", i, i * 1000000);
+  g_string_append (text, "{\"id\":21,\"callable\":\"crawl\",\"module\":\"x\",\"called\":\"crawl\","
+                         "\"kind\":\"coroutine\",\"start_ns\":500000,\"duration_ms\":38.0,\"running_ms\":1.0,"
+                         "\"suspended_ms\":37.0,\"resumes\":9,\"yields\":9,\"calls\":[]}]}]");
+  path = ft_test_write_file ("overlap.json", text->str, text->len);
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  timeline = ft_window_get_timeline (window);
+  ft_window_set_view (window, "timeline");
+  ft_test_wait_frames (GTK_WIDGET (window), 3);
+
+  life = ft_test_node_by_id (ft_window_get_trace (window), 21);
+  ft_timeline_set_visible_range (timeline, 30.0, 31.0);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  /* the root and the life */
+  g_assert_cmpuint (ft_timeline_get_n_drawn (timeline), ==, 2);
+  g_assert_true (ft_timeline_get_node_area (timeline, life, &area));
+  g_assert_cmpuint (ft_timeline_node_at (timeline, gtk_widget_get_width (GTK_WIDGET (timeline)) / 2.0,
+                                         area.origin.y + 2), ==, life);
+  ft_test_destroy_window (window);
+}
+
 static void
 test_timeline_untimed_trace (void)
 {
@@ -412,6 +451,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/views/timeline-follows-tree", test_timeline_follows_tree_before_shown);
   g_test_add_func ("/flowtrace/views/timeline-merges-narrow-calls", test_timeline_merges_narrow_calls);
   g_test_add_func ("/flowtrace/views/timeline-untimed", test_timeline_untimed_trace);
+  g_test_add_func ("/flowtrace/views/timeline-overlapping-life", test_timeline_overlapping_life);
   g_test_add_func ("/flowtrace/views/hotspots-sorted-and-acting", test_hotspots_sorted_and_acting_on_tree);
   g_test_add_func ("/flowtrace/views/hotspots-sort-by-calls", test_hotspots_sort_by_calls);
   g_test_add_func ("/flowtrace/views/cli-view-screenshot", test_cli_view_screenshot);
