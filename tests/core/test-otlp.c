@@ -1130,6 +1130,53 @@ test_synthesised_times (void)
   check_mapping (trace, r->spans);
 }
 
+/* A coroutine's and an async generator's lives carry their kind, resumes
+ * and running/suspended times; a life inside it that overlaps a later
+ * sibling stays inside its parent. */
+static const char life_trace[] =
+  "[{\"id\":0,\"callable\":\"a.py\",\"module\":\"__main__\",\"called\":\"a.py\",\"caller\":null,"
+  "\"instance_id\":null,\"flowtrace\":{\"version\":2,\"started_unix_ns\":1700000000000000000,\"complete\":true},"
+  "\"start_ns\":0,\"inputs\":{},\"calls\":["
+  "{\"id\":1,\"callable\":\"main\",\"module\":\"m\",\"called\":\"main\",\"caller\":null,\"instance_id\":null,"
+  "\"kind\":\"coroutine\",\"start_ns\":1000,\"inputs\":{},\"calls\":["
+   "{\"id\":3,\"callable\":\"later\",\"module\":\"m\",\"called\":\"later\",\"caller\":null,\"instance_id\":null,"
+   "\"start_ns\":3000,\"inputs\":{},\"calls\":[],\"output\":null,\"error\":null,\"duration_ms\":0.001},"
+   "{\"id\":2,\"callable\":\"ticks\",\"module\":\"m\",\"called\":\"ticks\",\"caller\":null,\"instance_id\":null,"
+   "\"kind\":\"async_generator\",\"start_ns\":2000,\"inputs\":{},\"calls\":[],\"output\":null,\"error\":null,"
+   "\"duration_ms\":0.004,\"running_ms\":0.001,\"suspended_ms\":0.003,\"resumes\":2,\"yields\":2,\"closed\":true}"
+  "],\"output\":null,\"error\":null,\"duration_ms\":0.008,\"running_ms\":0.002,\"suspended_ms\":0.006,"
+  "\"resumes\":3,\"yields\":3}"
+  "],\"output\":null,\"error\":null,\"duration_ms\":0.01}]";
+
+static void
+test_lives (void)
+{
+  g_autoptr(Receiver) r = receiver_new ();
+  g_autoptr(FtTrace) trace = load_text_trace ("lives.json", life_trace);
+  g_autoptr(FtOtlpExporter) exporter = new_exporter (r, FT_OTLP_ENCODING_JSON, FALSE);
+  Span *main_span, *ticks, *later;
+
+  run_export (r, exporter, trace);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->spans->len, ==, 4);
+  main_span = find_span (r->spans, "m::main");
+  ticks = find_span (r->spans, "m::ticks");
+  later = find_span (r->spans, "m::later");
+  g_assert_cmpstr (g_hash_table_lookup (main_span->attrs, "flowtrace.kind"), ==, "coroutine");
+  g_assert_cmpstr (g_hash_table_lookup (main_span->attrs, "flowtrace.resumes"), ==, "3");
+  g_assert_nonnull (g_hash_table_lookup (main_span->attrs, "flowtrace.running_ms"));
+  g_assert_nonnull (g_hash_table_lookup (main_span->attrs, "flowtrace.suspended_ms"));
+  g_assert_false (g_hash_table_contains (main_span->attrs, "flowtrace.closed"));
+  g_assert_cmpstr (g_hash_table_lookup (ticks->attrs, "flowtrace.kind"), ==, "async_generator");
+  g_assert_cmpstr (g_hash_table_lookup (ticks->attrs, "flowtrace.closed"), ==, "true");
+  g_assert_false (g_hash_table_contains (later->attrs, "flowtrace.kind"));
+  g_assert_false (g_hash_table_contains (later->attrs, "flowtrace.resumes"));
+  /* start_ns places them, whatever their order in the file */
+  g_assert_cmpuint (ticks->start, <, later->start);
+  g_assert_cmpuint (ticks->start, >=, main_span->start);
+  g_assert_cmpuint (ticks->end, <=, main_span->end);
+}
+
 /* start_ns and 3-decimal durations can put a child a little outside its
  * parent; Jaeger expects it inside, so it is clamped. */
 static const char rounded_trace[] =
@@ -1341,6 +1388,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/otlp/unreachable", test_unreachable);
   g_test_add_func ("/flowtrace/otlp/bad-input", test_bad_input);
   g_test_add_func ("/flowtrace/otlp/synthesised-times", test_synthesised_times);
+  g_test_add_func ("/flowtrace/otlp/lives", test_lives);
   g_test_add_func ("/flowtrace/otlp/clamped-times", test_clamped_times);
   g_test_add_func ("/flowtrace/otlp/filters", test_filters);
   g_test_add_func ("/flowtrace/otlp/trace-per-call", test_trace_per_call);
