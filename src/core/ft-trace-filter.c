@@ -205,7 +205,7 @@ is_call (FtTrace  *trace,
 
   return ft_trace_get_parent (trace, node) != FT_NODE_NONE &&
          (kind == FT_NODE_KIND_CALL || kind == FT_NODE_KIND_COROUTINE ||
-          kind == FT_NODE_KIND_GENERATOR);
+          kind == FT_NODE_KIND_GENERATOR || kind == FT_NODE_KIND_ASYNC_GENERATOR);
 }
 
 static gboolean

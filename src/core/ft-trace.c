@@ -678,8 +678,11 @@ ft_trace_dup_display_name (FtTrace  *self,
 
   if (callable == NULL)
     return g_strdup (called != NULL ? called : "?");
+  /* methods, generator and coroutine methods included: Class.method */
   if (called != NULL && strcmp (called, callable) != 0 &&
-      self->nodes[node].kind == FT_NODE_KIND_CALL)
+      self->nodes[node].kind != FT_NODE_KIND_THREAD &&
+      self->nodes[node].kind != FT_NODE_KIND_PROCESS &&
+      self->nodes[node].kind != FT_NODE_KIND_INSTANCE)
     return g_strdup_printf ("%s.%s", called, callable);
   return g_strdup (callable);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "ft-trace.h"
+#include "ft-trace-filter.h"
 #include "ft-trace-private.h"   /* ft_trace_search_set_chunk_size */
 
 static char *tmp_dir;
@@ -221,8 +222,8 @@ static const char life_trace[] =
      "{\"id\":4,\"callable\":\"other\",\"module\":\"a\",\"called\":\"other\",\"caller\":\"main::main\","
      "\"instance_id\":null,\"start_ns\":30,\"inputs\":{},\"calls\":[],\"inputs_after\":{},\"output\":1,"
      "\"duration_ms\":0.001,\"error\":null,\"error_type\":null},"
-     "{\"id\":3,\"callable\":\"ticks\",\"module\":\"a\",\"called\":\"ticks\",\"caller\":\"main::main\","
-     "\"instance_id\":null,\"kind\":\"async_generator\",\"start_ns\":20,\"inputs\":{\"n\":2},\"calls\":[],"
+     "{\"id\":3,\"callable\":\"ticks\",\"module\":\"a\",\"called\":\"Feed\",\"caller\":\"main::main\","
+     "\"instance_id\":5,\"kind\":\"async_generator\",\"start_ns\":20,\"inputs\":{\"n\":2},\"calls\":[],"
      "\"inputs_after\":{\"n\":2},\"output\":null,\"duration_ms\":0.5,\"running_ms\":0.125,"
      "\"suspended_ms\":0.375,\"resumes\":2,\"yields\":2,\"error\":null,\"error_type\":null,\"closed\":true}"
     "],\"inputs_after\":{},\"output\":[0,1],\"duration_ms\":2.0,\"running_ms\":0.5,\"suspended_ms\":1.5,"
@@ -246,6 +247,8 @@ test_life_format (void)
   g_autoptr(FtNodeDetail) ticks_detail = NULL;
   g_autoptr(FtNodeDetail) old_detail = NULL;
   g_autoptr(FtNodeDetail) other_detail = NULL;
+  g_autoptr(FtTraceFilter) filter = NULL;
+  g_autofree char *ticks_name = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpuint (ft_trace_get_n_calls (trace), ==, 4);
@@ -258,6 +261,16 @@ test_life_format (void)
   g_assert_cmpint (ft_trace_get_id (trace, ticks), ==, 3);
   g_assert_cmpint (ft_trace_get_start_ns (trace, ticks), <, ft_trace_get_start_ns (trace, other));
   g_assert_cmpfloat (ft_trace_get_duration_ms (trace, main_node), ==, 2.0);
+  /* an async generator method is shown as Class.method, like any method */
+  ticks_name = ft_trace_dup_display_name (trace, ticks);
+  g_assert_cmpstr (ticks_name, ==, "Feed.ticks");
+  /* lives are calls for the filters */
+  filter = ft_trace_filter_new ();
+  g_assert_true (ft_trace_filter_parse_term (filter, "min-ms=0.4", &error));
+  g_assert_no_error (error);
+  g_assert_true (ft_trace_filter_matches (filter, trace, ticks));
+  g_assert_true (ft_trace_filter_matches (filter, trace, main_node));
+  g_assert_false (ft_trace_filter_matches (filter, trace, other));
 
   main_detail = ft_trace_get_detail (trace, main_node, &error);
   g_assert_no_error (error);
