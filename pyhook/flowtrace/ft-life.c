@@ -33,8 +33,6 @@
 /* In memory up to this many bytes, then appended to a part file. */
 #define FT_LIFE_MEM (64 * 1024)
 #define FT_LIFE_INIT 1024
-/* Task records whose coroutine never started are swept this often. */
-#define FT_SWEEP_EVERY 256
 
 enum {
     LIFE_NEW,                /* just made, about to start */
@@ -75,7 +73,9 @@ struct FtLife {
     int pos;                 /* < 3.12: frame position when it suspended */
     int closed_guess;        /* < 3.12: ended where it was suspended */
     int dead;                /* 3.13: generator freed, end pending */
-    PyObject *wref;          /* weak reference to the generator/coroutine */
+    PyObject *wref;          /* 3.13: weak reference to the generator */
+    PyObject *coro;          /* a task's coroutine until it starts (the
+                              * task holds it as long anyway) */
 };
 
 /* ---- records ------------------------------------------------------------ */
@@ -195,6 +195,7 @@ life_free(FtThread *t, FtLife *l)
     t->nlives--;
     Py_CLEAR(l->code);
     Py_CLEAR(l->wref);
+    Py_CLEAR(l->coro);
     if (l->spill != NULL) {
         if (!t->tr->forked) {
             (void)unlink(l->spill);
@@ -650,27 +651,6 @@ push(FtThread *t, PyObject *code, FtCode *c, FtLife *l)
     return e;
 }
 
-static int
-created_alive(FtLife *l)
-{
-    int alive = 0;
-
-    if (l->wref == NULL) {
-        return 0;
-    }
-#if PY_VERSION_HEX >= 0x030D0000
-    {
-        PyObject *o = NULL;
-        alive = PyWeakref_GetRef(l->wref, &o) > 0;
-        Py_XDECREF(o);
-    }
-#else
-    alive = PyWeakref_GetObject(l->wref) != Py_None;
-#endif
-    PyErr_Clear();
-    return alive;
-}
-
 #if PY_VERSION_HEX >= 0x030D0000
 PyObject *ft_gone_callback_new(FtTracer *tr, FtLife *l);
 
@@ -712,7 +692,7 @@ start(FtThread *t, FtLife *l, PyObject *code, FtCode *c, PyObject **locals,
     int saved_top = 0;
 
     if (l->state == LIFE_CREATED) {
-        Py_CLEAR(l->wref);
+        Py_CLEAR(l->coro);
     }
     else {
         parent_is_top(t, l);
@@ -782,13 +762,7 @@ ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals,
     }
     now = ft_trace_ns(t->tr);
     l = table_find(t, locals);
-    if (l != NULL && l->state == LIFE_CREATED && !created_alive(l)) {
-        /* a task's coroutine freed unstarted; the address is reused */
-        dep_drop(t, l);
-        life_free(t, l);
-        l = NULL;
-    }
-    else if (l != NULL && l->state == LIFE_SUSPENDED
+    if (l != NULL && l->state == LIFE_SUSPENDED
              && (l->code != code || resume == 0)) {
         /* its generator went away unseen (its end ran where no event is
          * given, e.g. a finalizer run by a collection inside a hook) and
@@ -1012,28 +986,14 @@ ft_life_task_created(FtThread *t, PyObject **locals)
         dep_drop(t, l);
         life_free(t, l);
     }
-    if (++t->ncreated >= FT_SWEEP_EVERY) {
-        FtLife *x, *next;
-        t->ncreated = 0;
-        for (x = t->lives; x != NULL; x = next) {
-            next = x->next;
-            if (x->state == LIFE_CREATED && !created_alive(x)) {
-                dep_drop(t, x);
-                life_free(t, x);
-            }
-        }
-    }
     l = life_new(t, key);
     if (l == NULL) {
         return;
     }
     l->state = LIFE_CREATED;
-    l->wref = PyWeakref_NewRef(coro, NULL);
-    if (l->wref == NULL) {
-        PyErr_Clear();
-        life_free(t, l);
-        return;
-    }
+    /* held until it starts, so that its frame address cannot be reused
+     * meanwhile (no allocation, unlike a weak reference) */
+    l->coro = Py_NewRef(coro);
     parent_is_top(t, l);
 }
 

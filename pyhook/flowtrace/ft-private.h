@@ -180,7 +180,6 @@ struct FtThread {
     FtLife *exc_life;        /* < 3.12: life whose "error" is pending */
     int life_pos;            /* < 3.12: frame position at the last exit */
     int ndead;               /* 3.13: lives whose generator was freed */
-    int ncreated;            /* task records made since the last sweep */
 };
 
 struct FtTracer {

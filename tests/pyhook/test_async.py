@@ -80,6 +80,7 @@ keep()
 
 COROUTINES = '''
 import asyncio
+import sys
 
 def leaf(x):
     return x * 2
