@@ -3,7 +3,7 @@
 """What one generator or coroutine life costs under flowtrace.
 
 Each life is one node built in its own buffer and placed under its parent
-when it ends (docs/trace-format.md 1.5).  This times, end to end, a
+when it ends (docs/trace-format.md 1.6).  This times, end to end, a
 generator-heavy and an asyncio-heavy workload bare and under flowtrace and
 prints the overhead per life and per resume, on CPU time (user + sys of
 the process, less sensitive to other load than wall time; best of --repeat

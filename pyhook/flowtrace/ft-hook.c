@@ -948,6 +948,12 @@ put_skipped(FtThread *t, uint64_t k)
     }
 }
 
+void
+ft_put_skipped(FtThread *t, uint64_t k)
+{
+    put_skipped(t, k);
+}
+
 /* Returns 1 when the code is not recorded (caller may disable it). */
 static int
 on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
@@ -975,6 +981,10 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     }
     if (t->skip_depth > 0
         || (t->tr->max_depth > 0 && t->depth >= t->tr->max_depth)) {
+        if (c->life && ft_life_known(t, locals)) {
+            /* a life that started higher up goes on (ft-life.c) */
+            return ft_life_enter(t, c, code, locals, ft_tls_resume);
+        }
         skip_call(t);
         return 0;
     }

@@ -70,6 +70,8 @@ struct FtLife {
     uint64_t resumes;
     uint64_t yields;
     int nchildren;
+    uint64_t skipped;        /* skipped_calls so far (--max-depth, ...) */
+    uint64_t saved_skip;     /* the thread's skip_depth while it runs */
     int pos;                 /* < 3.12: frame position when it suspended */
     int closed_guess;        /* < 3.12: ended where it was suspended */
     int dead;                /* 3.13: generator freed, end pending */
@@ -548,6 +550,42 @@ put_end(FtThread *t, PyObject *exc, int closed)
     }
 }
 
+/* --min-duration: a life that returned sooner, with no child node and
+ * its text all in memory, leaves no node (as a short call does). */
+static int
+too_short(FtThread *t, FtLife *l, uint64_t now)
+{
+    return t->tr->min_duration_ns > 0
+           && now - l->start_ns < t->tr->min_duration_ns
+           && l->nchildren == 0 && l->pending == NULL && l->spill == NULL;
+}
+
+/* Count a dropped life, with what it had skipped, on its parent. */
+static void
+drop(FtThread *t, FtLife *l)
+{
+    FtLife *p = l->plife;
+    uint64_t k = 1 + l->skipped;
+
+    if (p != NULL && p->state == LIFE_RUNNING && p->entry < t->depth) {
+        t->stack[p->entry].skipped += k;
+    }
+    else if (p != NULL) {
+        p->skipped += k;
+    }
+    else if (l->pindex >= 0 && l->pindex < t->depth) {
+        t->stack[l->pindex].skipped += k;
+    }
+    else {
+        t->top_skipped += k;
+    }
+    table_remove(t, l);
+    reparent_life(t, l);
+    dep_drop(t, l);
+    t->tr->inflight--;
+    life_free(t, l);
+}
+
 /* l's text is complete: it stops being anyone's parent and is placed. */
 static void
 finish(FtThread *t, FtLife *l)
@@ -569,13 +607,15 @@ end_aside(FtThread *t, FtLife *l, uint64_t now, int closed)
     FtLife *saved = t->sink;
 
     ft_sink_switch(t, l);
+    FT_PUTS(t, "],");
+    ft_put_skipped(t, l->skipped);
     if (closed) {
-        FT_PUTS(t, "],\"inputs_after\":{},\"output\":null,");
+        FT_PUTS(t, "\"inputs_after\":{},\"output\":null,");
         put_times(t, l, now);
         put_end(t, NULL, 1);
     }
     else {
-        FT_PUTS(t, "],\"output\":null,\"error\":null,\"error_type\":null,"
+        FT_PUTS(t, "\"output\":null,\"error\":null,\"error_type\":null,"
                    "\"incomplete\":true,");
         put_times(t, l, now);
         t->len--;       /* the trailing comma */
@@ -644,6 +684,9 @@ push(FtThread *t, PyObject *code, FtCode *c, FtLife *l)
     e->life = l;
     e->pending = NULL;
     e->ndeps = 0;
+    e->skipped = l->skipped;
+    e->id = l->node_id;
+    e->open_pos = 0;
     e->start_ns = l->start_ns;
     e->called = l->called;
     e->called_len = l->called_len;
@@ -746,6 +789,19 @@ start(FtThread *t, FtLife *l, PyObject *code, FtCode *c, PyObject **locals,
     (void)ft_hook_leave(t);
 }
 
+/* A suspended life runs this frame (a resume, not a new life). */
+int
+ft_life_known(FtThread *t, PyObject **locals)
+{
+    FtLife *l;
+
+    if (locals == NULL || t->nlives == 0) {
+        return 0;
+    }
+    l = table_find(t, locals);
+    return l != NULL && l->state == LIFE_SUSPENDED && !l->dead;
+}
+
 /* First start or resume of a recorded generator/coroutine frame. */
 int
 ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals,
@@ -786,6 +842,10 @@ ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals,
     l->state = LIFE_RUNNING;
     l->resumes++;
     l->resumed_ns = now;
+    /* resumed below --max-depth: it was recorded higher up, so it goes on
+     * (its own callees are still cut) */
+    l->saved_skip = t->skip_depth;
+    t->skip_depth = 0;
     l->prev_sink = t->sink;
     ft_sink_switch(t, l);
     t->last_ns = now;
@@ -812,8 +872,11 @@ ft_life_yield(FtThread *t, PyObject *code, int pos)
     l->run_ns += now - l->resumed_ns;
     l->yields++;
     l->nchildren = e->nchildren;
+    l->skipped = e->skipped;
     l->pos = pos;
     l->state = LIFE_SUSPENDED;
+    t->skip_depth = l->saved_skip;
+    l->saved_skip = 0;
     t->depth--;
     Py_DECREF(e->code);
     ft_sink_switch(t, l->prev_sink);
@@ -834,7 +897,9 @@ ft_life_end(FtThread *t, PyObject **locals, PyObject *retval, PyObject *exc,
     uint64_t now;
 
     ft_hook_enter(t);
-    FT_PUTS(t, "],\"inputs_after\":");
+    FT_PUTS(t, "],");
+    ft_put_skipped(t, e->skipped);
+    FT_PUTS(t, "\"inputs_after\":");
     t->budget = t->flushed + t->len + FT_CALL_BUDGET / 2;
     if (tr->skip_inputs || locals == NULL) {
         FT_PUTS(t, "{}");
@@ -870,6 +935,9 @@ ft_life_end(FtThread *t, PyObject **locals, PyObject *retval, PyObject *exc,
         put_end(t, exc, 0);
     }
     l->nchildren = e->nchildren;
+    l->skipped = e->skipped;
+    t->skip_depth = l->saved_skip;
+    l->saved_skip = 0;
     t->depth--;
     Py_DECREF(e->code);
     ft_sink_switch(t, l->prev_sink);
@@ -880,7 +948,10 @@ ft_life_end(FtThread *t, PyObject **locals, PyObject *retval, PyObject *exc,
         l->state = LIFE_SUSPENDED;
     }
     ft_life_after_pop(t, e);
-    if (!pending) {
+    if (!pending && exc == NULL && too_short(t, l, now)) {
+        drop(t, l);
+    }
+    else if (!pending) {
         finish(t, l);
     }
     (void)ft_hook_leave(t);
@@ -1030,7 +1101,9 @@ ft_life_close_all(FtThread *t, uint64_t now)
     while (t->depth > 0) {
         FtEntry *e = &t->stack[t->depth - 1];
         l = e->life;
-        FT_PUTS(t, "],\"output\":null,\"error\":null,\"error_type\":null,"
+        FT_PUTS(t, "],");
+        ft_put_skipped(t, e->skipped);
+        FT_PUTS(t, "\"output\":null,\"error\":null,\"error_type\":null,"
                    "\"incomplete\":true,");
         if (l != NULL) {
             l->run_ns += now > l->resumed_ns ? now - l->resumed_ns : 0;
@@ -1045,6 +1118,7 @@ ft_life_close_all(FtThread *t, uint64_t now)
         t->depth--;
         Py_CLEAR(e->code);
         if (l != NULL) {
+            l->saved_skip = 0;
             ft_sink_switch(t, l->prev_sink);
             ft_life_after_pop(t, e);
             finish(t, l);

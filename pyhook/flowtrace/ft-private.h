@@ -357,11 +357,13 @@ extern PyMethodDef ft_bootstrap_def;
 void ft_hook_enter(FtThread *t);
 int ft_hook_leave(FtThread *t);
 void ft_write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals);
+void ft_put_skipped(FtThread *t, uint64_t k);
 
 /* ft-life.c: generators and coroutines, one node per life */
 /* resume: 0 the frame starts, 1 it resumes, 2 unknown (3.11) */
 int ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals,
                   int resume);
+int ft_life_known(FtThread *t, PyObject **locals);
 int ft_life_yield(FtThread *t, PyObject *code, int pos);
 void ft_life_end(FtThread *t, PyObject **locals, PyObject *retval,
                  PyObject *exc, int pending);

@@ -160,6 +160,47 @@ def drive():
 drive()
 '''
 
+FILTERED = '''
+import asyncio
+
+def leaf(x):
+    return x
+
+def deep(n):
+    if n:
+        return deep(n - 1)
+    return leaf(0)
+
+def gen(n):
+    for i in range(n):
+        deep(3)
+        yield i
+
+def level2(g):
+    return next(g)
+
+def level1():
+    g = gen(3)
+    first = level2(g)        # starts at depth 3
+    def far(k):              # goes on from deeper than --max-depth
+        if k:
+            return far(k - 1)
+        return list(g)
+    return first, far(5)
+
+async def quick():
+    return 1
+
+async def slow():
+    await asyncio.sleep(0.05)
+    return 2
+
+async def main():
+    return await quick(), await slow()
+
+print(level1(), asyncio.run(main()))
+'''
+
 HEAVY = '''
 def leaf(x):
     return x + 1
@@ -364,6 +405,33 @@ class Coroutines(TraceTestCase, LifeAssertions):
         # the whole run of main covers every task
         for w in find(self.data, "worker"):
             self.assertGreaterEqual(w["start_ns"], main["start_ns"])
+
+
+class Filters(TraceTestCase, LifeAssertions):
+    def test_max_depth_keeps_a_life_resumed_deeper(self):
+        """A life recorded within --max-depth goes on when resumed from deeper;
+        its own callees below the limit are counted, not recorded."""
+        script = self.write_script("filtered.py", FILTERED)
+        data, proc = self.trace(script, flags=["--max-depth", "3"])
+        self.assertEqual(proc.stdout, b"(0, [1, 2]) (1, 2)\n")
+        level1 = find_one(self, data, "level1")
+        self.assertEqual([c["callable"] for c in level1["calls"]], ["level2", "far", "gen"])
+        g = level1["calls"][-1]
+        self.assertEqual((g["resumes"], g["yields"], g["output"]), (3, 3, None))
+        self.assertNotIn("incomplete", g)
+        self.assertEqual(g["calls"], [])
+        # deep(3) and its callees, 5 calls, in each of its three runs
+        self.assertEqual(g["skipped_calls"], 15)
+        self.assert_every_life_timed(data)
+
+    def test_min_duration_drops_short_lives(self):
+        script = self.write_script("filtered.py", FILTERED)
+        data, _ = self.trace(script, flags=["--min-duration", "20"])
+        main = find_one(self, data, "main")
+        self.assertEqual([c["callable"] for c in main["calls"]], ["slow"])
+        self.assertEqual(main["skipped_calls"], 1, "quick() counted on its parent")
+        self.assertEqual(find(data, "gen"), [])
+        self.assertEqual(find(data, "quick"), [])
 
 
 class Bounded(TraceTestCase, LifeAssertions):
