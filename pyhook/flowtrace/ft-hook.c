@@ -1538,8 +1538,9 @@ life_leave(FtTracer *tr, PyObject *code, PyFrameObject *frame)
         if (t->exc_pending) {
             resolve_pending(t, NULL);
         }
-        ft_life_yield(t, code, frame_pos(frame));
-        return 1;
+        /* 0 when it is not the life on top (a generator run below
+         * --max-depth: its yield pairs with its skipped start) */
+        return ft_life_yield(t, code, frame_pos(frame));
     }
     t->life_pos = frame_pos(frame);
     return 0;

@@ -434,6 +434,44 @@ class Filters(TraceTestCase, LifeAssertions):
         self.assertEqual(find(data, "quick"), [])
 
 
+SKIPPED_INNER = '''
+def leaf(x):
+    return x
+
+def inner():
+    yield 1
+    yield 2
+
+def outer_gen():
+    for x in inner():        # below --max-depth 2: no node
+        yield x
+
+def top():
+    return list(outer_gen())
+
+def after():
+    return leaf(5)
+
+print(top(), after())
+'''
+
+
+class SkippedGenerator(TraceTestCase):
+    def test_generator_below_max_depth_inside_a_life(self):
+        """A generator run below --max-depth by a life: each of its runs is
+        counted on the life, and what follows is recorded again."""
+        script = self.write_script("inner.py", SKIPPED_INNER)
+        data, proc = self.trace(script, flags=["--max-depth", "2"])
+        self.assertEqual(proc.stdout, b"[1, 2] 5\n")
+        top = find_one(self, data, "top")
+        [outer] = top["calls"]
+        self.assertEqual((outer["callable"], outer["calls"]), ("outer_gen", []))
+        self.assertEqual(outer["skipped_calls"], 3, "inner(): a start and two resumes")
+        after = find_one(self, data, "after")
+        self.assertEqual(after["output"], 5)
+        self.assertNotIn("skipped_calls", threads_of(data)[0])
+
+
 class Bounded(TraceTestCase, LifeAssertions):
     def test_big_life_spills_to_a_part_file_and_is_placed_whole(self):
         script = self.write_script("spill.py", SPILL)
