@@ -840,7 +840,10 @@ repair_parts(Repair *r, const char *src)
         }
     }
     closedir(d);
-    qsort(ks, (size_t)nk, sizeof(long), part_cmp);
+    if (nk > 0) {
+        /* qsort(NULL, 0, ...) is undefined behaviour (UBSan says so) */
+        qsort(ks, (size_t)nk, sizeof(long), part_cmp);
+    }
     for (i = 0; i < nk && !r->failed; i++) {
         char path[4096];
         Repair saved;
