@@ -756,7 +756,9 @@ w_ms(char *p, uint64_t ns)
 
 static const char thread_called[FT_PAD + 8] = "Thread";
 
-static void
+/* Inlined into on_call (the hot path) even though ft-life.c calls it too
+ * through ft_write_open. */
+static inline __attribute__((always_inline)) void
 write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
 {
     FtTracer *tr = t->tr;
