@@ -81,6 +81,10 @@ typedef struct {
 typedef struct {
     uint64_t gen;            /* tracer generation of `record` */
     int record;              /* 1: calls of this code are recorded */
+    /* beside `record`: read on the same cache line by every call */
+    unsigned char life;      /* generator, coroutine or async generator code:
+                              * one node per life (ft-life.c) */
+    unsigned char task_hook; /* asyncio BaseEventLoop.create_task */
     int self_kind;           /* 0: none, 1: first arg "self", 2: "cls" */
     int nargs;               /* argument slots, self/cls included */
     int varargs;             /* index of *args slot or -1 */
@@ -105,13 +109,11 @@ typedef struct {
     PyTypeObject *last_type; /* type of the last self seen (ref in tr->types) */
     const char *type_name;   /* escaped name of last_type (owned by tr) */
     size_t type_name_len;
-    int life;                /* generator, coroutine or async generator code:
-                              * one node per life (ft-life.c) */
-    int task_hook;           /* asyncio BaseEventLoop.create_task */
 } FtCode;
 
 typedef struct {
     PyObject *code;          /* strong reference */
+    FtLife *life;            /* this entry runs a generator/coroutine life */
     FtCode *info;
     const char *called;      /* escaped "called" of this node */
     size_t called_len;
@@ -120,7 +122,6 @@ typedef struct {
     uint64_t id;
     uint64_t open_pos;       /* output position of the node's first byte */
     uint64_t skipped;        /* calls below that left no node */
-    FtLife *life;            /* this entry runs a generator/coroutine life */
     FtLife *pending;         /* ended lives waiting to be placed under it */
     int ndeps;               /* lives (alive) whose parent is this call */
 } FtEntry;
@@ -151,6 +152,7 @@ struct FtThread {
     int top_children;
     FtEntry *stack;
     int depth;
+    int nlives;              /* FtLife records of this thread (ft-life.c) */
     int cap;
     char *buf;
     size_t len;
@@ -172,7 +174,6 @@ struct FtThread {
     /* generator and coroutine lives (ft-life.c) */
     FtLife *sink;            /* life whose buffer is in buf/len/..., or NULL */
     FtOut base;              /* the thread's own buffer while a life's is in */
-    int nlives;              /* FtLife records of this thread (any state) */
     FtLife *lives;           /* records not yet ended, newest first */
     FtLife **ltable;         /* key -> record, chained */
     size_t ltable_cap;
