@@ -1081,6 +1081,12 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     if (t->exc_pending) {
         resolve_pending(t, NULL);
     }
+#if PY_VERSION_HEX >= 0x030D0000
+    if (t->ndead) {
+        /* generators freed unseen, before the node they hang under ends */
+        ft_life_reap_dead(t);
+    }
+#endif
     if (t->depth == 0 || t->stack[t->depth - 1].code != code) {
         return;
     }

@@ -644,20 +644,30 @@ process_dead(FtThread *t)
     }
 }
 
+/* 3.13: end the lives whose generator was freed without running its frame
+ * (called when a recorded call returns: before its parent's node closes). */
+void
+ft_life_reap_dead(FtThread *t)
+{
+    if (t->ndead && !t->capturing) {
+        process_dead(t);
+    }
+}
+
+/* The weak reference is cleared before the generator's finalizer runs:
+ * only mark it, since the finalizer may still run its frame (a finally to
+ * run: a resume that ends it, seen by ft_life_enter).  Ended at the next
+ * event otherwise. */
 void
 ft_life_gone(FtLife *l)
 {
     FtThread *t = l->t;
 
-    if (l->state != LIFE_SUSPENDED || t->detached) {
+    if (l->state != LIFE_SUSPENDED || t->detached || l->dead) {
         return;
     }
-    table_remove(t, l);     /* the address may be reused at once */
     l->dead = 1;
     t->ndead++;
-    if (PyThreadState_Get() == t->ts && t->in_hook == 0 && !t->capturing) {
-        process_dead(t);
-    }
 }
 
 /* ---- events ---------------------------------------------------------------- */
@@ -799,7 +809,7 @@ ft_life_known(FtThread *t, PyObject **locals)
         return 0;
     }
     l = table_find(t, locals);
-    return l != NULL && l->state == LIFE_SUSPENDED && !l->dead;
+    return l != NULL && l->state == LIFE_SUSPENDED;
 }
 
 /* First start or resume of a recorded generator/coroutine frame. */
@@ -813,11 +823,22 @@ ft_life_enter(FtThread *t, FtCode *c, PyObject *code, PyObject **locals,
     if (locals == NULL) {
         return 0;
     }
+    now = ft_trace_ns(t->tr);
+    l = table_find(t, locals);
+    if (l != NULL && l->dead) {
+        /* 3.13: its generator is being freed; the finalizer resumes the
+         * frame (close() with a handler to run), or the address is
+         * already another generator's */
+        l->dead = 0;
+        t->ndead--;
+        if (resume == 0 || l->code != code || l->state != LIFE_SUSPENDED) {
+            end_aside(t, l, now, 1);
+            l = NULL;
+        }
+    }
     if (t->ndead) {
         process_dead(t);
     }
-    now = ft_trace_ns(t->tr);
-    l = table_find(t, locals);
     if (l != NULL && l->state == LIFE_SUSPENDED
              && (l->code != code || resume == 0)) {
         /* its generator went away unseen (its end ran where no event is
@@ -1095,7 +1116,8 @@ ft_life_close_all(FtThread *t, uint64_t now)
     for (l = t->lives; l != NULL; l = next) {
         next = l->next;
         if (l->state == LIFE_SUSPENDED && t->exc_life != l) {
-            end_aside(t, l, now, 0);
+            /* closed when its generator was freed unseen (3.13) */
+            end_aside(t, l, now, l->dead);
         }
     }
     while (t->depth > 0) {

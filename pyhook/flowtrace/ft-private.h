@@ -376,6 +376,7 @@ void ft_life_free_all(FtThread *t);
 int ft_life_grow(FtThread *t, size_t need);
 void ft_sink_switch(FtThread *t, FtLife *to);
 void ft_life_gone(FtLife *life);
+void ft_life_reap_dead(FtThread *t);
 
 /* ft-repair.c */
 PyObject *ft_repair(const char *src, const char *dst);
