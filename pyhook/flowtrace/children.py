@@ -259,15 +259,16 @@ def _watch_pool_workers():
     if queues is not None:
         _flush_before_waiting(queues.SimpleQueue)
         return
-    import importlib.abc
-    import importlib.util
+    # Not importlib.abc/importlib.util: they import importlib.resources,
+    # ~18 ms at every start.  sys.meta_path only needs find_spec().
+    from importlib.machinery import PathFinder
 
-    class Finder(importlib.abc.MetaPathFinder):
+    class Finder:
         def find_spec(self, name, path=None, target=None):
             if name != "multiprocessing.queues":
                 return None
             sys.meta_path.remove(self)
-            spec = importlib.util.find_spec(name)
+            spec = PathFinder.find_spec(name, path, target)
             if spec is None or spec.loader is None:
                 return spec
             real_exec = spec.loader.exec_module
@@ -318,11 +319,13 @@ def install(tracer, output, options, script_dir, trace_any, at_exit=True):
         return
     _state.installed = True
     import _posixsubprocess
-    import subprocess
     real = _posixsubprocess.fork_exec
     wrapped = _wrap_fork_exec(real)
     _posixsubprocess.fork_exec = wrapped
-    if getattr(subprocess, "_fork_exec", None) is real:
+    # subprocess takes fork_exec when it is imported: patch it only if it
+    # already was (importing it here costs every run a few ms).
+    subprocess = sys.modules.get("subprocess")
+    if subprocess is not None and getattr(subprocess, "_fork_exec", None) is real:
         subprocess._fork_exec = wrapped
     if hasattr(os, "posix_spawn"):
         os.posix_spawn = _wrap_posix_spawn(os.posix_spawn)
