@@ -200,7 +200,28 @@ extra_int (FtOtlpEncoder *self,
 static guint64
 ms_to_ns (double ms)
 {
-  return ms <= 0 ? 0 : (guint64) llround (ms * 1e6);
+  if (!(ms > 0))
+    return 0;
+  /* beyond 2^64 ns (584 years): the cast would be undefined */
+  if (ms >= 1.8e13)
+    return G_MAXUINT64 / 2;
+  return (guint64) llround (ms * 1e6);
+}
+
+/* An integer member of the metadata, FALSE when absent or of another
+ * type (a hand-edited or foreign file must not trip json-glib). */
+static gboolean
+meta_int (JsonObject *meta,
+          const char *key,
+          gint64     *value)
+{
+  JsonNode *member = meta != NULL ? json_object_get_member (meta, key) : NULL;
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
+      json_node_get_value_type (member) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (member);
+  return TRUE;
 }
 
 static void
@@ -240,12 +261,14 @@ find_base_time (FtOtlpEncoder *self)
   g_autoptr(GFileInfo) info = NULL;
   guint64 end_ns = (guint64) g_get_real_time () * 1000;
   double run_ms = 0;
+  guint64 run_ns;
 
-  if (meta != NULL && json_object_has_member (meta, "started_unix_ns"))
+  gint64 started;
+
+  if (meta_int (meta, "started_unix_ns", &started) && started > 0)
     {
-      self->base_ns = json_object_get_int_member (meta, "started_unix_ns");
-      if (self->base_ns > 0)
-        return;
+      self->base_ns = started;
+      return;
     }
 
   info = g_file_query_info (ft_trace_get_file (self->trace), G_FILE_ATTRIBUTE_TIME_MODIFIED,
@@ -254,9 +277,8 @@ find_base_time (FtOtlpEncoder *self)
     end_ns = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_GUINT64_CONSTANT (1000000000);
   if (ft_trace_get_n_roots (self->trace) > 0)
     run_ms = ft_trace_get_duration_ms (self->trace, ft_trace_get_root (self->trace, 0));
-  if (isnan (run_ms))
-    run_ms = 0;
-  self->base_ns = end_ns - ms_to_ns (run_ms);
+  run_ns = ms_to_ns (run_ms);
+  self->base_ns = run_ns < end_ns ? end_ns - run_ns : 0;
 }
 
 /* The walk ----------------------------------------------------------------- */
@@ -684,7 +706,13 @@ json_kv_double (GString    *out,
 
   json_kv_open (out, first, key);
   g_string_append (out, "\"doubleValue\":");
-  g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value));
+  /* the proto3 JSON mapping's spelling: a bare inf is not JSON */
+  if (isnan (value))
+    g_string_append (out, "\"NaN\"");
+  else if (isinf (value))
+    g_string_append (out, value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+  else
+    g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value));
   g_string_append (out, "}}");
 }
 
@@ -1059,13 +1087,15 @@ static void
 read_process_info (FtOtlpEncoder *self)
 {
   JsonObject *meta = ft_trace_get_metadata (self->trace);
+  JsonNode *python = meta != NULL ? json_object_get_member (meta, "python") : NULL;
   gint64 pid;
 
-  if (meta != NULL && json_object_has_member (meta, "python"))
-    self->python_version = g_strdup (json_object_get_string_member_with_default (meta, "python", NULL));
-  if (meta != NULL && json_object_has_member (meta, "pid"))
+  if (python != NULL && JSON_NODE_HOLDS_VALUE (python) &&
+      json_node_get_value_type (python) == G_TYPE_STRING)
+    self->python_version = g_strdup (json_node_get_string (python));
+  if (meta_int (meta, "pid", &pid))
     {
-      self->root_pid = json_object_get_int_member (meta, "pid");
+      self->root_pid = pid;
       self->has_root_pid = TRUE;
     }
   else if (ft_trace_get_n_roots (self->trace) > 0

@@ -407,11 +407,14 @@ server_message (SoupMessage *msg,
   else if (type != NULL && strstr (type, "json") != NULL)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonNode *root;
+      JsonNode *root, *message;
 
+      /* "message" of another type (a foreign server) is no message */
       if (json_parser_load_from_data (parser, (const char *) data, len, NULL)
-          && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        text = g_strdup (json_object_get_string_member_with_default (json_node_get_object (root), "message", NULL));
+          && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root)
+          && (message = json_object_get_member (json_node_get_object (root), "message")) != NULL
+          && JSON_NODE_HOLDS_VALUE (message) && json_node_get_value_type (message) == G_TYPE_STRING)
+        text = g_strdup (json_node_get_string (message));
     }
   if (text == NULL)
     text = g_strndup ((const char *) data, MIN (len, 4 * MAX_SERVER_MESSAGE));

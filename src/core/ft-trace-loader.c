@@ -845,7 +845,9 @@ close_node (Parser   *p,
   FtNode *node = &t->nodes[o->index];
   const char *callable = t->strings->pdata[node->str[FT_STR_CALLABLE]];
 
-  if (!salvage && !o->has_identity)
+  /* A call cut before its "id" has none; the trace writer keeps such a
+   * call of a salvaged trace with "incomplete": true. */
+  if (!salvage && !o->has_identity && !(node->flags & FT_NODE_FLAG_INCOMPLETE))
     {
       g_set_error (error, FT_TRACE_ERROR, FT_TRACE_ERROR_NOT_A_TRACE,
                    _("%s: byte %llu: expected %s"),
@@ -1004,7 +1006,11 @@ node_scalar (Parser  *p,
     case F_DURATION:
       if (tok == T_NUMBER)
         {
+          /* 1e999 overflows to inf: no time a view, a sum or an export
+           * could use, so the file is refused where it says so */
           node->duration_ms = token_double (p);
+          if (!isfinite (node->duration_ms))
+            return fail_type (p, error, "duration_ms", N_("a finite number or null"));
         }
       else if (tok != T_NULL)
         return fail_type (p, error, "duration_ms", N_("a number or null"));
@@ -1230,6 +1236,11 @@ skip_member (Parser   *p,
   end = p->base + p->pos;
   if (f == F_INPUTS && had_member)
     p->open[p->n_open - 1].inputs_nonempty = TRUE;
+  if (f == F_OUTPUT)
+    p->open[p->n_open - 1].output_nonnull = TRUE;
+  /* only once complete: a snapshot cut short is not kept by salvage */
+  if (f == F_MEMORY_BEFORE || f == F_MEMORY_AFTER)
+    p->trace->nodes[p->open[p->n_open - 1].index].flags |= FT_NODE_FLAG_MEMORY;
   if (f == F_FLOWTRACE && p->n_open == 1 && p->trace->meta_len == 0)
     p->trace->meta_len = end - p->trace->meta_off;
   member_done (p, f, end);
@@ -1269,8 +1280,6 @@ begin_value (Parser  *p,
   p->open[p->n_open - 1].value_start = p->tok_off;
   if (tok == T_LBRACE || tok == T_LBRACK)
     {
-      OpenNode *o = &p->open[p->n_open - 1];
-
       switch (f)
         {
         case F_CALLS:
@@ -1284,14 +1293,10 @@ begin_value (Parser  *p,
         case F_FLOWTRACE:
           if (tok != T_LBRACE)
             return fail_type (p, error, field_name (f), N_("an object or null"));
-          if (f == F_MEMORY_BEFORE || f == F_MEMORY_AFTER)
-            p->trace->nodes[o->index].flags |= FT_NODE_FLAG_MEMORY;
           if (f == F_FLOWTRACE && p->n_open == 1 && p->trace->meta_len == 0)
             p->trace->meta_off = p->tok_off;
           break;
-        case F_OUTPUT:
-          o->output_nonnull = TRUE;
-          break;
+        case F_OUTPUT:   /* non-null once complete (skip_member) */
         case F_OTHER:
           break;
         default:

@@ -106,9 +106,11 @@ close_node (Writer   *w,
       if (!append_range (w, n->tail_off, n->tail_len, error))
         return FALSE;
     }
-  /* Salvage closed it: the file stops before its '}'. */
+  /* Salvage closed it: the file stops before its '}'.  Say so in the
+   * copy, as repair does, or it would read as a call that returned. */
   if (n->priv & FT_PRIV_SYNTH_CLOSE)
-    append (w, "}");
+    append (w, (n->priv & FT_PRIV_HAS_CALLS) || n->head_len > 1 ? ",\"incomplete\":true}"
+                                                               : "\"incomplete\":true}");
   g_array_set_size (w->stack, w->stack->len - 1);
   return TRUE;
 }

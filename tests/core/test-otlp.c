@@ -1215,6 +1215,42 @@ test_clamped_times (void)
   g_assert_cmpuint (late->end, ==, base + 2000);      /* 2500 cut at its parent's end */
 }
 
+/* Metadata of the wrong types (a hand-edited or foreign file) and a
+ * duration beyond 2^64 ns: times from the file's date, no pid or Python
+ * version, a valid body, and no critical from json-glib (fatal here). */
+static const char odd_metadata_trace[] =
+  "[{\"id\":0,\"callable\":\"odd.py\",\"module\":\"__main__\",\"called\":\"odd.py\",\"caller\":null,"
+  "\"flowtrace\":{\"version\":\"2\",\"started_unix_ns\":\"soon\",\"pid\":[1],\"python\":3.11},"
+  "\"inputs\":{},\"calls\":["
+  "{\"id\":1,\"kind\":\"thread\",\"callable\":\"T\",\"thread_id\":{\"x\":1},\"calls\":["
+  "{\"id\":2,\"callable\":\"forever\",\"module\":\"m\",\"called\":\"forever\",\"inputs\":{},"
+  "\"calls\":[],\"output\":null,\"error\":null,\"duration_ms\":1e300}]}"
+  "],\"output\":null,\"error\":null,\"duration_ms\":5}]";
+
+static void
+test_odd_metadata (gconstpointer data)
+{
+  FtOtlpEncoding encoding = GPOINTER_TO_INT (data);
+  g_autoptr(Receiver) r = receiver_new ();
+  g_autoptr(FtTrace) trace = load_text_trace ("odd-metadata.json", odd_metadata_trace);
+  g_autoptr(FtOtlpExporter) exporter = new_exporter (r, encoding, FALSE);
+  guint64 now_ns = (guint64) g_get_real_time () * 1000;
+  Span *root, *forever;
+
+  run_export (r, exporter, trace);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->spans->len, ==, 3);
+  root = find_span (r->spans, "__main__::odd.py");
+  forever = find_span (r->spans, "m::forever");
+  /* the file was written just now: the run started 5 ms before that */
+  g_assert_cmpuint (root->start, <=, now_ns);
+  g_assert_cmpuint (root->start, >, now_ns - 3600 * G_GUINT64_CONSTANT (1000000000));
+  g_assert_cmpuint (forever->end, ==, root->end);   /* clamped inside its caller */
+  g_assert_cmpstr (g_hash_table_lookup (forever->attrs, "flowtrace.duration_ms"), ==, "1e+300");
+  g_assert_false (g_hash_table_contains (r->resource, "process.pid"));
+  g_assert_false (g_hash_table_contains (r->resource, "process.runtime.version"));
+}
+
 static void
 test_filters (void)
 {
@@ -1391,6 +1427,8 @@ main (int   argc,
   g_test_add_func ("/flowtrace/otlp/lives", test_lives);
   g_test_add_func ("/flowtrace/otlp/clamped-times", test_clamped_times);
   g_test_add_func ("/flowtrace/otlp/filters", test_filters);
+  g_test_add_data_func ("/flowtrace/otlp/odd-metadata/json", GINT_TO_POINTER (FT_OTLP_ENCODING_JSON), test_odd_metadata);
+  g_test_add_data_func ("/flowtrace/otlp/odd-metadata/protobuf", GINT_TO_POINTER (FT_OTLP_ENCODING_PROTOBUF), test_odd_metadata);
   g_test_add_func ("/flowtrace/otlp/trace-per-call", test_trace_per_call);
   g_test_add_func ("/flowtrace/otlp/https", test_https);
 

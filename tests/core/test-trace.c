@@ -514,7 +514,7 @@ test_unescape_and_numbers (void)
 {
   static const char text[] =
     "[{\"id\":1e999,\"callable\":\"caf\\u00e9\\n\\t\\\"q\\\" \\ud83d\\ude00 \\ud800 x\\u0000y\","
-    "\"module\":\"m\\/n\",\"duration_ms\":1e999,\"start_ns\":-1e999,\"line\":99999999999,"
+    "\"module\":\"m\\/n\",\"duration_ms\":1e300,\"start_ns\":-1e999,\"line\":99999999999,"
     "\"instance_id\":\"18446744073709551615\",\"output\":-1e999,\"inputs\":{\"big\":123456789012345678901234567890}}]";
   g_autoptr(FtTrace) trace = load_ok ("escapes.json", text);
 
@@ -522,7 +522,7 @@ test_unescape_and_numbers (void)
                    "caf\xc3\xa9\n\t\"q\" \xf0\x9f\x98\x80 \xef\xbf\xbd x\xef\xbf\xbdy");
   g_assert_cmpstr (ft_trace_get_module (trace, 0), ==, "m/n");
   g_assert_cmpint (ft_trace_get_id (trace, 0), ==, G_MAXINT64);
-  g_assert_true (isinf (ft_trace_get_duration_ms (trace, 0)));
+  g_assert_cmpfloat (ft_trace_get_duration_ms (trace, 0), ==, 1e300);
   g_assert_cmpint (ft_trace_get_start_ns (trace, 0), ==, G_MININT64);
   g_assert_cmpuint (ft_trace_get_line (trace, 0), ==, G_MAXUINT32);
   /* out of range for gint64: not a crash, just not an instance id */
@@ -630,6 +630,8 @@ test_malformed (void)
     { "[{\"callable\":\"f\",\"calls\":[1]}]", -1, 26 },
     { "[{\"callable\":\"f\",\"inputs\":[1]}]", -1, 26 },
     { "[{\"callable\":\"f\",\"duration_ms\":\"slow\"}]", -1, 31 },
+    { "[{\"callable\":\"f\",\"duration_ms\":1e999}]", -1, 31 },
+    { "[{\"callable\":\"f\",\"duration_ms\":-1E400}]", -1, 31 },
     { "[{\"callable\":\"f\",\"incomplete\":1}]", -1, 30 },
     { "[{\"callable\":\"f\",\"memory_before\":7}]", -1, 33 },
     { "[{\"callable\":\"f\"}] x", -1, 19 },
