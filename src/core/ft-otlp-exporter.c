@@ -655,6 +655,7 @@ encoder_thread (gpointer user_data)
   while (TRUE)
     {
       Batch *batch;
+      gboolean last;
 
       g_async_queue_pop (pipe->credits);
       if (g_atomic_int_get (&pipe->stop))
@@ -662,8 +663,10 @@ encoder_thread (gpointer user_data)
       batch = g_new0 (Batch, 1);
       batch->body = ft_otlp_encoder_next_batch (pipe->encoder, pipe->max_spans, pipe->max_bytes,
                                                 &batch->n_spans, &batch->error);
+      /* once pushed, the batch is the sender's: it may be freed at once */
+      last = batch->body == NULL;
       g_async_queue_push (pipe->batches, batch);
-      if (batch->body == NULL)
+      if (last)
         return NULL;
     }
 }
