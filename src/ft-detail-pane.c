@@ -319,12 +319,16 @@ fill_error (FtDetailPane *self,
 {
   const char *error = ft_trace_get_error (trace, node);
   const char *type = ft_trace_get_error_type (trace, node);
+  g_autofree char *shown = NULL;
 
   gtk_widget_set_visible (self->error_box, error != NULL);
   if (error == NULL)
     return;
 
   gtk_label_set_text (self->error_type, type ? type : _("Error"));
+  /* the whole text when it is of a size a label shows at once */
+  if (strlen (error) > 4 * 2000)
+    error = shown = ft_dup_shown_text (error);
   gtk_label_set_text (self->error_message, error);
 }
 

@@ -89,14 +89,25 @@ ft_json_item_get_changed (FtJsonItem *self)
   return self->changed;
 }
 
+/* A label lays out all of its text, ellipsized or not: 200 MB of it
+ * would hold the window for minutes.  Longer text is cut for display
+ * (Copy still gives all of it). */
+#define MAX_SHOWN_CHARS 2000
+
 /* Control characters would be invisible or break the one-line summary:
  * they are written as escapes (\n, \t, \x1b); everything else as typed. */
 static char *
 dup_visible_string (const char *text)
 {
-  GString *out = g_string_sized_new (strlen (text));
+  GString *out = g_string_sized_new (MIN (strlen (text), 4 * MAX_SHOWN_CHARS));
+  const char *stop = text;
+  glong n_chars = 0;
 
-  for (const char *p = text; *p != '\0'; p++)
+  /* where the shown part ends, without measuring all of a long text */
+  while (*stop != '\0' && n_chars < MAX_SHOWN_CHARS)
+    stop = g_utf8_next_char (stop), n_chars++;
+
+  for (const char *p = text; p < stop; p++)
     {
       guchar c = (guchar) *p;
 
@@ -112,7 +123,22 @@ dup_visible_string (const char *text)
         g_string_append_c (out, *p);
     }
 
+  if (*stop != '\0')
+    {
+      g_autofree char *start = g_string_free (out, FALSE);
+      g_autofree char *size = g_strdup_printf ("%ld", g_utf8_strlen (text, -1));
+
+      return g_strdup_printf (_("(cut from %s characters) %s…"), size, start);
+    }
   return g_string_free (out, FALSE);
+}
+
+char *
+ft_dup_shown_text (const char *text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return dup_visible_string (text);
 }
 
 /* Strings are shown as typed (no quotes); the label that shows them never
@@ -169,9 +195,12 @@ dup_marker_text (JsonNode   *node,
 {
   JsonObject *object = json_node_get_object (node);
   const char *size_key = g_str_equal (kind, "int") ? "bits" : "len";
+  JsonNode *size_node = json_object_get_member (object, size_key);
+  /* a hand-made marker may hold anything there */
   g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                           json_object_has_member (object, size_key)
-                                           ? json_object_get_int_member (object, size_key) : 0);
+                                           size_node != NULL && JSON_NODE_HOLDS_VALUE (size_node) &&
+                                           json_node_get_value_type (size_node) == G_TYPE_INT64
+                                           ? json_node_get_int (size_node) : 0);
   g_autofree char *value = NULL;
 
   if (g_str_equal (kind, "str") || g_str_equal (kind, "bytes"))

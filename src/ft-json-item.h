@@ -25,5 +25,8 @@ char       *ft_json_item_dup_summary     (FtJsonItem *self);
 char       *ft_json_item_dup_copy_text   (FtJsonItem *self);
 GListModel *ft_json_item_create_children (FtJsonItem *self);
 char       *ft_json_node_dup_copy_text   (JsonNode   *node);
+/* One line of text for a label: control characters escaped, and a text
+ * longer than a label can lay out quickly cut, saying from how long. */
+char       *ft_dup_shown_text            (const char *text);
 
 G_END_DECLS

@@ -5,8 +5,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ft-call-model.h"
 #include "ft-call-row.h"
+#include "ft-json-item.h"
 #include "ft-test-util.h"
 
 /* root
@@ -155,6 +158,32 @@ test_process_title (void)
   g_assert_cmpstr (text_out, ==, "helper.py (process 2) fork");
 }
 
+/* A value of 200 MB in a label would hold the window for minutes: its
+ * summary is cut, saying from how long; Copy still gives all of it. */
+static void
+test_long_string_summary (void)
+{
+  gsize len = 50u << 20;
+  g_autofree char *text = g_malloc (len + 1);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(FtJsonItem) item = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *copy = NULL;
+
+  memset (text, 'a', len);
+  text[0] = '\n';
+  text[len] = 0;
+  json_node_set_string (node, text);
+  item = ft_json_item_new ("s", node, FALSE);
+  summary = ft_json_item_dup_summary (item);
+  copy = ft_json_item_dup_copy_text (item);
+
+  g_assert_cmpuint (strlen (summary), <, 2100);
+  g_assert_true (g_str_has_prefix (summary, "(cut from 52428800 characters) \\naaa"));
+  g_assert_true (g_str_has_suffix (summary, "a…"));
+  g_assert_cmpuint (strlen (copy), ==, len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +205,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/call-model/hide-and-group", test_hide_and_group);
   g_test_add_func ("/flowtrace/call-model/leaf", test_leaf_has_no_children_model);
   g_test_add_func ("/flowtrace/call-model/process-title", test_process_title);
+  g_test_add_func ("/flowtrace/json-item/long-string-summary", test_long_string_summary);
 
   status = g_test_run ();
   g_clear_object (&trace);

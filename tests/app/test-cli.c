@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "ft-test-util.h"
 
@@ -171,6 +172,92 @@ test_screenshot_malformed_fails (void)
   (void) trace;
 }
 
+/* Files made to break the viewer: each is refused with the file, the
+ * byte and what was expected, or drawn; never a crash or a hang (the
+ * test's timeout).  The 200 MB string is the root's input, shown in the
+ * detail pane of the first screen. */
+static char *
+write_nested_calls (const char *name,
+                    guint       depth)
+{
+  g_autoptr(GString) text = g_string_new ("[");
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_printf (text, "{\"id\":%u,\"callable\":\"f\",\"start_ns\":%u,\"duration_ms\":1,\"calls\":[", i, i);
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, "]}");
+  g_string_append_c (text, ']');
+  return ft_test_write_file (name, text->str, text->len);
+}
+
+static char *
+write_big_string (const char *name,
+                  gsize       len)
+{
+  static const char head[] = "[{\"id\":0,\"callable\":\"main\",\"inputs\":{\"s\":\"";
+  static const char tail[] = "\"},\"calls\":[],\"duration_ms\":1}]";
+  g_autoptr(GString) text = g_string_sized_new (len + 128);
+
+  g_string_append (text, head);
+  memset (text->str + text->len, 'a', len);
+  g_string_set_size (text, text->len + len);
+  g_string_append (text, tail);
+  return ft_test_write_file (name, text->str, text->len);
+}
+
+static void
+test_screenshot_hostile (void)
+{
+  static const struct { const char *name; const char *text; const char *message; } refused[] = {
+    { "hostile-inf.json", "[{\"id\":0,\"callable\":\"f\",\"calls\":[],\"duration_ms\":1e999}]",
+      "hostile-inf.json: byte 49: expected a finite number or null for \"duration_ms\"" },
+    { "hostile-utf8.json", "[{\"id\":0,\"callable\":\"f\xff\",\"calls\":[]}]",
+      "hostile-utf8.json: byte 22: expected valid UTF-8 text" },
+    { "hostile-calls.json", "[{\"id\":0,\"callable\":\"f\",\"calls\":5}]",
+      "hostile-calls.json: byte 32: expected an array of calls for \"calls\"" },
+    { "hostile-id.json", "[{\"id\":[],\"callable\":\"f\"}]",
+      "hostile-id.json: byte 7: expected an integer or null for \"id\"" },
+  };
+  g_autofree char *never = g_build_filename (g_get_tmp_dir (), "flowtrace-hostile-never.png", NULL);
+  g_autofree char *out = ft_test_write_file ("hostile.png", "", 0);
+
+  g_unlink (never);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *trace = ft_test_write_file (refused[i].name, refused[i].text, -1);
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run (never, trace, &err), ==, 1);
+      g_assert_nonnull (strstr (err, refused[i].message));
+      g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+    }
+
+  /* 100 000 nested calls: JSON nesting beyond the reader's limit */
+  {
+    g_autofree char *trace = write_nested_calls ("hostile-100k.json", 100000);
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run (never, trace, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "hostile-100k.json: byte "));
+    g_assert_nonnull (strstr (err, ": expected JSON nested less than 20000 levels deep"));
+  }
+
+  /* the deepest nesting that loads, and a 200 MB string: drawn */
+  {
+    g_autofree char *deep = write_nested_calls ("hostile-deep.json", 9999);
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run (out, deep, &err), ==, 0);
+  }
+  {
+    g_autofree char *big = write_big_string ("hostile-200mb.json", 200u << 20);
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run (out, big, &err), ==, 0);
+    g_unlink (big);
+  }
+}
+
 static void
 test_uninstalled_without_devenv (void)
 {
@@ -203,6 +290,7 @@ main (int   argc,
 
   g_test_add_func ("/flowtrace/cli/screenshot-writes-png", test_screenshot_writes_png);
   g_test_add_func ("/flowtrace/cli/screenshot-malformed-fails", test_screenshot_malformed_fails);
+  g_test_add_func ("/flowtrace/cli/screenshot-hostile", test_screenshot_hostile);
   g_test_add_func ("/flowtrace/cli/style", test_style_dark_by_default_light_on_request);
   g_test_add_func ("/flowtrace/cli/uninstalled-without-devenv", test_uninstalled_without_devenv);
 
