@@ -22,8 +22,10 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "ft-format.h"
+#include "ft-json-item.h"
 #include "ft-timeline.h"
 
 #define ROW_HEIGHT   18.0
@@ -934,7 +936,14 @@ ft_timeline_query_tooltip (GtkWidget  *widget,
   text = g_string_new (name ? name : "?");
   g_string_append_printf (text, "\n%s · %s", module ? module : "", duration);
   if (error != NULL)
-    g_string_append_printf (text, "\n%s", error);
+    {
+      g_autofree char *shown = NULL;
+
+      /* a repr() may be megabytes: a tooltip lays all of it out */
+      if (strlen (error) > 4 * 2000)
+        error = shown = ft_dup_shown_text (error);
+      g_string_append_printf (text, "\n%s", error);
+    }
   gtk_tooltip_set_text (tooltip, text->str);
 
   return TRUE;

@@ -27,6 +27,12 @@
 #define MAX_DEPTH        20000
 #define PROGRESS_STEP    (8u << 20)
 #define MAX_TOKEN        ((gsize) 1 << 30)  /* one string or number; tracer values are far smaller */
+/* Names (callable, module, class, caller, file, thread, error type) are
+ * shown in every row and label: a label lays all of its text out, so a
+ * name of megabytes would hold the window for minutes.  Python's own
+ * names and paths are far shorter.  "error" is exempt: a repr() may be
+ * long, and the views cut it for display. */
+#define MAX_NAME         ((gsize) 64 << 10)
 
 typedef enum
 {
@@ -941,6 +947,8 @@ node_scalar (Parser  *p,
     {
       if (tok == T_STRING)
         {
+          if (slot != FT_STR_ERROR && p->tok_len - 2 > MAX_NAME)
+            return fail_type (p, error, field_name (f), N_("a string shorter than 64 KB"));
           node->str[slot] = intern_field (p, slot);
           o->has_identity |= (f == F_CALLABLE);
         }

@@ -256,6 +256,19 @@ test_screenshot_hostile (void)
     g_assert_cmpint (run (out, big, &err), ==, 0);
     g_unlink (big);
   }
+  /* a 20 MB error (a long repr()), shown by the detail pane */
+  {
+    g_autoptr(GString) text = g_string_new ("[{\"id\":0,\"callable\":\"main\",\"error\":\"");
+    g_autofree char *trace = NULL;
+    g_autofree char *err = NULL;
+
+    for (guint i = 0; i < 20u << 20; i++)
+      g_string_append_c (text, 'e');
+    g_string_append (text, "\",\"calls\":[]}]");
+    trace = ft_test_write_file ("hostile-error.json", text->str, text->len);
+    g_assert_cmpint (run (out, trace, &err), ==, 0);
+    g_unlink (trace);
+  }
 }
 
 static void

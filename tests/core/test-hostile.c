@@ -372,6 +372,46 @@ test_200mb_string (void)
                     ==, (200u << 20) + 6);
 }
 
+/* A name of megabytes would hold every row and label that shows it:
+ * refused.  An error's repr() may be long: kept (the views cut it). */
+static void
+test_huge_names (void)
+{
+  static const char * const keys[] = { "callable", "module", "called", "caller", "file", "thread", "error_type" };
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  g_autoptr(GString) text = NULL;
+  g_autoptr(FtTrace) trace = NULL;
+
+  for (guint i = 0; i < 65537; i++)
+    g_string_append_c (long_text, 'n');
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("name-%s.json", keys[i]);
+      g_autofree char *expected = g_strdup_printf ("a string shorter than 64 KB for \"%s\"", keys[i]);
+      gsize offset;
+
+      g_autoptr(GString) bad = g_string_new ("[{\"id\":0,");
+
+      g_string_append_printf (bad, "\"%s\":", keys[i]);
+      offset = bad->len;
+      g_string_append_printf (bad, "\"%s\",\"callable\":\"f\",\"calls\":[]}]", long_text->str);
+      assert_refused (name, bad, offset, expected);
+    }
+
+  /* 64 KB exactly is a name; a 20 MB error is kept whole */
+  g_string_truncate (long_text, 65536);
+  text = g_string_new ("[{\"id\":0,\"callable\":\"");
+  g_string_append (text, long_text->str);
+  g_string_append (text, "\",\"error\":\"");
+  for (guint i = 0; i < 20u << 20; i++)
+    g_string_append_c (text, 'e');
+  g_string_append (text, "\",\"calls\":[]}]");
+  trace = load_ok ("long-error.json", text);
+  g_assert_cmpuint (strlen (ft_trace_get_callable (trace, 0)), ==, 65536);
+  g_assert_cmpuint (strlen (ft_trace_get_error (trace, 0)), ==, 20u << 20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,6 +437,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/hostile/wrong-types", test_wrong_types);
   g_test_add_func ("/flowtrace/hostile/odd-metadata", test_odd_metadata);
   g_test_add_func ("/flowtrace/hostile/200mb-string", test_200mb_string);
+  g_test_add_func ("/flowtrace/hostile/huge-names", test_huge_names);
 
   ret = g_test_run ();
 
