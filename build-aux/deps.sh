@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install what FlowTrace needs to build, run and test, from the distribution's
 # packages (Debian 12, Ubuntu 23.04 or newer).  Safe to run again.
+# clang (with its libFuzzer runtime) and valgrind are for the hardening
+# tests (build-aux/hardening.sh).
 set -eu
 
 PACKAGES="
@@ -11,6 +13,7 @@ PACKAGES="
   desktop-file-utils appstream
   xvfb xauth
   flatpak-builder
+  clang libclang-rt-dev valgrind
 "
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -342,9 +342,15 @@ test_export_succeeds (void)
   g_assert_null (dialog);                       /* closed on success */
 
   /* Remembered: endpoint, service, encoding, gzip; never a header value. */
-  g_assert_cmpstr (g_settings_get_string (settings, "otlp-endpoint"), ==, r->url);
-  g_assert_cmpstr (g_settings_get_string (settings, "otlp-service"), ==, "checkout");
-  g_assert_cmpstr (g_settings_get_string (settings, "otlp-encoding"), ==, "json");
+  {
+    g_autofree char *endpoint = g_settings_get_string (settings, "otlp-endpoint");
+    g_autofree char *service = g_settings_get_string (settings, "otlp-service");
+    g_autofree char *encoding = g_settings_get_string (settings, "otlp-encoding");
+
+    g_assert_cmpstr (endpoint, ==, r->url);
+    g_assert_cmpstr (service, ==, "checkout");
+    g_assert_cmpstr (encoding, ==, "json");
+  }
   g_assert_true (g_settings_get_boolean (settings, "otlp-gzip"));
   g_assert_false (settings_hold (settings, "sekret"));
   g_assert_false (settings_hold (settings, "acme"));

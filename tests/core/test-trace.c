@@ -1145,6 +1145,11 @@ test_mutations (void)
   GRand *rand = g_rand_new_with_seed (seed != NULL ? (guint32) g_ascii_strtoull (seed, NULL, 10) : 20261126);
   guint rounds = g_test_slow () ? 20000 : 2000;
 
+  /* memcheck runs some 50 times slower (meson test --setup valgrind);
+   * the ASan build and the fuzzers run all of them */
+  if (g_getenv ("FLOWTRACE_TEST_VALGRIND") != NULL)
+    rounds /= 10;
+
   for (guint r = 0; r < rounds; r++)
     {
       const char *src = sources[r % G_N_ELEMENTS (sources)];
@@ -1446,6 +1451,9 @@ test_random_traces (void)
 {
   Gen g = { g_rand_new_with_seed (7), g_string_new (NULL), 1 };
   guint rounds = g_test_slow () ? 3000 : 300;
+
+  if (g_getenv ("FLOWTRACE_TEST_VALGRIND") != NULL)
+    rounds /= 10;   /* as in test_mutations */
 
   for (guint r = 0; r < rounds; r++)
     {
