@@ -129,6 +129,35 @@ test_expand_collapse (void)
   ft_test_destroy_window (window);
 }
 
+/* The deepest trace the reader takes (9 999 nested calls): expand all
+ * opens every level and the views lay it out, without running out of
+ * stack (GtkTreeListModel expands child by child). */
+static void
+test_expand_all_deepest (void)
+{
+  g_autoptr(GString) text = g_string_new ("[");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  FtWindow *window;
+
+  for (guint i = 0; i < 9999; i++)
+    g_string_append_printf (text, "{\"id\":%u,\"callable\":\"f\",\"start_ns\":%u,\"duration_ms\":1,\"calls\":[", i, i);
+  for (guint i = 0; i < 9999; i++)
+    g_string_append (text, "]}");
+  g_string_append_c (text, ']');
+  path = ft_test_write_file ("deepest.json", text->str, text->len);
+
+  reset_settings ();
+  window = ft_test_load_window (path, &error);
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.expand-all", NULL);
+  g_assert_cmpuint (n_rows (window), ==, 9999);
+  ft_test_wait_frames (GTK_WIDGET (window), 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.collapse-all", NULL);
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  ft_test_destroy_window (window);
+}
+
 static void
 test_search_reveals_match (void)
 {
@@ -1063,6 +1092,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/window/welcome", test_welcome);
   g_test_add_func ("/flowtrace/window/load-selects-first-call", test_load_selects_first_call);
   g_test_add_func ("/flowtrace/window/expand-collapse", test_expand_collapse);
+  g_test_add_func ("/flowtrace/window/expand-all-deepest", test_expand_all_deepest);
   g_test_add_func ("/flowtrace/window/search-reveals-match", test_search_reveals_match);
   g_test_add_func ("/flowtrace/window/search-next-previous", test_search_next_previous);
   g_test_add_func ("/flowtrace/window/search-bar", test_search_bar);
