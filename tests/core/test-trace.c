@@ -909,6 +909,9 @@ test_salvage_real_traces (void)
       guint step = g_test_slow () ? 1 : files[f].step;
       gsize len = 0, first_node;
 
+      if (g_getenv ("FLOWTRACE_TEST_VALGRIND") != NULL)
+        step *= 10;   /* as in test_mutations */
+
       g_assert_true (g_file_get_contents (path, &text, &len, NULL));
       full = ft_trace_load (file, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
