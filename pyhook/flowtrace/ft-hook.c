@@ -1204,7 +1204,9 @@ rollback_hook(FtThread *t)
         t->len = 0;
     }
     while (t->depth > t->hook_depth) {
-        Py_CLEAR(t->stack[--t->depth].code);
+        /* not inside Py_CLEAR: before 3.12 it evaluates its argument twice */
+        t->depth--;
+        Py_CLEAR(t->stack[t->depth].code);
         t->tr->inflight--;
     }
     t->exc_pending = t->hook_exc;
@@ -1332,7 +1334,9 @@ thread_free(FtThread *t)
 {
     ft_life_free_all(t);
     while (t->depth > 0) {
-        Py_CLEAR(t->stack[--t->depth].code);
+        /* not inside Py_CLEAR: before 3.12 it evaluates its argument twice */
+        t->depth--;
+        Py_CLEAR(t->stack[t->depth].code);
     }
     PyMem_RawFree(t->stack);
     PyMem_RawFree(t->buf);
