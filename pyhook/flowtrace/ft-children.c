@@ -231,37 +231,9 @@ part_complete(const Mapped *m)
 static void
 remove_thread_parts(const char *path)
 {
-    char *dcopy = strdup(path), *bcopy = strdup(path);
-    const char *dir, *base;
-    size_t blen;
-    DIR *d;
-    struct dirent *de;
+    static const char *const kinds[] = {".thread-", NULL};
 
-    if (dcopy == NULL || bcopy == NULL) {
-        goto out;
-    }
-    dir = dirname(dcopy);
-    base = basename(bcopy);
-    blen = strlen(base);
-    d = opendir(dir);
-    if (d == NULL) {
-        goto out;
-    }
-    while ((de = readdir(d)) != NULL) {
-        const char *n = de->d_name;
-        size_t nlen = strlen(n);
-        if (nlen > blen + 13 && strncmp(n, base, blen) == 0
-            && strncmp(n + blen, ".thread-", 8) == 0
-            && strcmp(n + nlen - 5, ".part") == 0) {
-            char full[4096];
-            PyOS_snprintf(full, sizeof(full), "%s/%s", dir, n);
-            (void)unlink(full);
-        }
-    }
-    closedir(d);
-out:
-    free(dcopy);
-    free(bcopy);
+    ft_remove_parts(path, kinds);
 }
 
 /* The child's node: the part as it is when complete, else salvaged by

@@ -179,10 +179,10 @@ flusher_stop(FtTracer *tr)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* Remove "<path>.thread-*.part" and "<path>.proc-*.part" (child
- * processes, and their threads and children) left by an earlier run. */
-static void
-remove_stale_parts(const char *path)
+/* Remove "<path><kind>*.part" for each of @kinds (NULL-terminated
+ * infixes such as ".thread-"): the side files a trace leaves beside it. */
+void
+ft_remove_parts(const char *path, const char *const *kinds)
 {
     char *dcopy = strdup(path), *bcopy = strdup(path);
     const char *dir, *base;
@@ -203,22 +203,36 @@ remove_stale_parts(const char *path)
     while ((de = readdir(d)) != NULL) {
         const char *n = de->d_name;
         size_t nlen = strlen(n);
-        /* <base>.thread-K.part, <base>.proc-T.part and <base>.life-ID.part
-         * (ft-life.c) */
-        if (nlen > blen + 11 && strncmp(n, base, blen) == 0
-            && (strncmp(n + blen, ".thread-", 8) == 0
-                || strncmp(n + blen, ".proc-", 6) == 0
-                || strncmp(n + blen, ".life-", 6) == 0)
-            && strcmp(n + nlen - 5, ".part") == 0) {
-            char full[4096];
-            PyOS_snprintf(full, sizeof(full), "%s/%s", dir, n);
-            (void)unlink(full);
+        const char *const *k;
+
+        if (nlen <= blen + 5 || strncmp(n, base, blen) != 0
+            || strcmp(n + nlen - 5, ".part") != 0) {
+            continue;
+        }
+        for (k = kinds; *k != NULL; k++) {
+            size_t klen = strlen(*k);
+            if (nlen > blen + klen + 5 && strncmp(n + blen, *k, klen) == 0) {
+                char full[4096];
+                PyOS_snprintf(full, sizeof(full), "%s/%s", dir, n);
+                (void)unlink(full);
+                break;
+            }
         }
     }
     closedir(d);
 out:
     free(dcopy);
     free(bcopy);
+}
+
+/* What an earlier run left: threads' parts, child processes' (with
+ * their threads and children) and spilled lives' (ft-life.c). */
+static void
+remove_stale_parts(const char *path)
+{
+    static const char *const kinds[] = {".thread-", ".proc-", ".life-", NULL};
+
+    ft_remove_parts(path, kinds);
 }
 
 static int

@@ -387,4 +387,7 @@ PyObject *ft_child_placeholder(FtTracer *tr, PyObject *args);
 int ft_children_splice(const char *path, const char *prefix, int consume,
                        uint64_t *salvaged);
 
+/* ft-module.c */
+void ft_remove_parts(const char *path, const char *const *kinds);
+
 #endif /* FT_PRIVATE_H */
