@@ -1376,8 +1376,9 @@ expected_for (Frame *top)
 }
 
 static gboolean
-handle_key (Parser  *p,
-            Frame   *top)
+handle_key (Parser   *p,
+            Frame    *top,
+            GError  **error)
 {
   top->state = S_COLON;
   if (top->role != ROLE_NODE)
@@ -1392,7 +1393,13 @@ handle_key (Parser  *p,
     }
 
   if (top->field == F_CALLS)
-    p->open[p->n_open - 1].calls_key_off = p->tok_off;
+    {
+      /* Two lists of calls in one object would be read as one and
+       * written back as something else: refuse it. */
+      if (p->open[p->n_open - 1].calls_key_off != 0)
+        return fail (p, error, p->tok_off, N_("a single \"calls\" member in a call, not a second one"));
+      p->open[p->n_open - 1].calls_key_off = p->tok_off;
+    }
   return TRUE;
 }
 
@@ -1415,7 +1422,7 @@ step (Parser  *p,
     case S_KEY:
       if (tok != T_STRING)
         break;
-      return handle_key (p, top);
+      return handle_key (p, top, error);
 
     case S_COLON:
       if (tok != T_COLON)

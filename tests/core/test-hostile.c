@@ -277,6 +277,20 @@ test_invalid_utf8 (void)
 
 /* ---------------------------------------------------------------- types */
 
+/* A call with two "calls" lists: read as one, it would be written back
+ * (Export Filtered View) as another trace; refused at the second key. */
+static void
+test_second_calls_member (void)
+{
+  g_autoptr(GString) text = g_string_new ("[{\"id\":0,\"callable\":\"a.py\",\"calls\":["
+                                          "{\"id\":1,\"callable\":\"f\",\"calls\":[]}],"
+                                          "\"calls\":[{\"id\":2,\"callable\":\"g\",\"calls\":[]}]}]");
+  const char *second = strstr (strstr (text->str, "]}],") + 4, "\"calls\"");
+
+  assert_refused ("second-calls.json", text, second - text->str,
+                  "a single \"calls\" member in a call, not a second one");
+}
+
 static void
 test_wrong_types (void)
 {
@@ -433,6 +447,7 @@ main (int   argc,
   g_test_add_data_func ("/flowtrace/hostile/nesting/value-deepest-objects", GINT_TO_POINTER (TRUE),
                         test_value_deepest_allowed);
   g_test_add_func ("/flowtrace/hostile/numbers", test_huge_numbers);
+  g_test_add_func ("/flowtrace/hostile/second-calls-member", test_second_calls_member);
   g_test_add_func ("/flowtrace/hostile/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/flowtrace/hostile/wrong-types", test_wrong_types);
   g_test_add_func ("/flowtrace/hostile/odd-metadata", test_odd_metadata);
