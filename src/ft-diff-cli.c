@@ -18,20 +18,6 @@
 
 #define PROGRAM "flowtrace-gtk"
 
-gboolean
-ft_diff_cli_wanted (int    argc,
-                    char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        return FALSE;
-      if (g_str_equal (argv[i], "--diff"))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static FtTrace *
 load (const char *path)
 {

@@ -9,8 +9,6 @@
 
 G_BEGIN_DECLS
 
-gboolean ft_diff_cli_wanted (int    argc,
-                             char **argv);
 /* Loads both traces, prints the summary and opens the comparison window;
  * 1 when a trace cannot be read or there is no display, 2 for a bad
  * command line. */

@@ -46,20 +46,6 @@ typedef struct
   guint64       last_shown;
 } CliRun;
 
-gboolean
-ft_export_cli_wanted (int    argc,
-                      char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        return FALSE;
-      if (g_str_equal (argv[i], "--export-otlp") || g_str_has_prefix (argv[i], "--export-otlp="))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 cli_options_clear (CliOptions *o)
 {

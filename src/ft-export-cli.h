@@ -10,8 +10,6 @@
 G_BEGIN_DECLS
 
 /* TRUE when the command line asks for a headless export. */
-gboolean ft_export_cli_wanted (int    argc,
-                               char **argv);
 /* Runs the export and returns the process exit status: 0 when every span
  * was accepted, 1 when the export failed, 2 for a bad command line. */
 int      ft_export_cli_run    (int    argc,

@@ -25,20 +25,6 @@ typedef struct
   gboolean quiet;
 } CliOptions;
 
-gboolean
-ft_filter_cli_wanted (int    argc,
-                      char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        return FALSE;
-      if (g_str_equal (argv[i], "--export-filtered") || g_str_has_prefix (argv[i], "--export-filtered="))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 cli_options_clear (CliOptions *o)
 {

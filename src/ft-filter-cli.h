@@ -10,8 +10,6 @@
 G_BEGIN_DECLS
 
 /* TRUE when the command line asks for a headless filtered export. */
-gboolean ft_filter_cli_wanted (int    argc,
-                               char **argv);
 /* Writes the filtered trace and returns the process exit status: 0 when
  * written, 1 when the trace could not be read or the output written, 2
  * for a bad command line (a bad filter included). */

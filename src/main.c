@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ft-application.h"
 #include "ft-diff-cli.h"
@@ -63,6 +64,27 @@ have_schema (void)
   return FALSE;
 }
 
+/* TRUE when @name is among the options (before any "--"), also as
+ * NAME=VALUE when @with_value. */
+static gboolean
+has_option (int         argc,
+            char      **argv,
+            const char *name,
+            gboolean    with_value)
+{
+  gsize len = strlen (name);
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return FALSE;
+      if (strncmp (argv[i], name, len) == 0
+          && (argv[i][len] == '\0' || (with_value && argv[i][len] == '=')))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -74,11 +96,11 @@ main (int   argc,
   use_build_schemas ();
   ft_i18n_init ();
   /* Headless export: no display needed, so before GTK starts. */
-  if (ft_export_cli_wanted (argc, argv))
+  if (has_option (argc, argv, "--export-otlp", TRUE))
     return ft_export_cli_run (argc, argv);
-  if (ft_filter_cli_wanted (argc, argv))
+  if (has_option (argc, argv, "--export-filtered", TRUE))
     return ft_filter_cli_run (argc, argv);
-  if (ft_diff_cli_wanted (argc, argv))
+  if (has_option (argc, argv, "--diff", FALSE))
     return ft_diff_cli_run (argc, argv);
   if (!have_schema ())
     return 1;
