@@ -325,10 +325,11 @@ find_interpreters (FtRunDialog *self)
 
 /* Choosers ------------------------------------------------------------ */
 
+/* The chosen file's path goes into the entry the chooser was opened for. */
 static void
-on_script_chosen_cb (FtRunDialog          *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+on_path_chosen_cb (GtkFileChooserNative *chooser,
+                   int                   response,
+                   GtkEditable          *entry)
 {
   g_autoptr(GFile) file = NULL;
 
@@ -338,27 +339,7 @@ on_script_chosen_cb (FtRunDialog          *self,
     {
       g_autofree char *path = g_file_get_path (file);
 
-      gtk_editable_set_text (GTK_EDITABLE (self->script_row), path ? path : "");
-    }
-
-  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
-  g_object_unref (chooser);
-}
-
-static void
-on_folder_chosen_cb (FtRunDialog          *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    {
-      g_autofree char *path = g_file_get_path (file);
-
-      gtk_editable_set_text (GTK_EDITABLE (self->folder_row), path ? path : "");
+      gtk_editable_set_text (entry, path ? path : "");
     }
 
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
@@ -385,7 +366,7 @@ choose_script_action (GtkWidget  *widget,
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_script_chosen_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_path_chosen_cb), self->script_row, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -400,7 +381,7 @@ choose_folder_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Choose the Working Folder"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_folder_chosen_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_path_chosen_cb), self->folder_row, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
