@@ -331,8 +331,23 @@ splice_text(Splice *s, const char *data, size_t len, const char *prefix,
         PyOS_snprintf(part, sizeof(part), "%s.proc-%.*s.part", prefix,
                       (int)(q - tok), tok);
         if (load_part(s, part, &child, &salvaged) < 0) {
-            /* no part (the child never started recording): keep it */
-            put(s, p, (size_t)(stop - p));
+            if (access(part, F_OK) < 0) {
+                /* no part (the child never started recording): keep it */
+                put(s, p, (size_t)(stop - p));
+                p = stop;
+                continue;
+            }
+            /* a part with nothing usable in it (the child was killed
+             * between creating it and writing its node): the placeholder,
+             * marked incomplete, and the part gone like the others */
+            put(s, p, (size_t)(stop - END_LEN - p));
+            put(s, ",\"incomplete\":true" END, 18 + END_LEN);
+            s->spliced++;
+            s->salvaged++;
+            if (s->consume) {
+                (void)unlink(part);
+                remove_thread_parts(part);
+            }
             p = stop;
             continue;
         }

@@ -415,6 +415,31 @@ late(2)
             self.assertEqual(f.read(), before)
         self.assert_no_parts()
 
+    def test_child_killed_before_its_first_write(self):
+        """A child killed between creating its part and writing its node
+        (a pool worker terminated as it starts) is a process node marked
+        incomplete, and its empty part is not left beside the trace."""
+        script = self.write_script("killed.py", '''
+import glob, os, signal, sys
+def start_child(output):
+    pid = os.fork()
+    if pid == 0:
+        for part in glob.glob(output + ".proc-*.part"):
+            open(part, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.waitpid(pid, 0)[1]
+print(start_child(sys.argv[1]) == signal.SIGKILL)
+''')
+        output = os.path.join(self.tmp, "trace.json")
+        data, proc = self.trace(script, [output], output=output)
+        self.assertEqual(proc.stdout, b"True\n")
+        (start,) = [n for n in own_call_nodes(data) if n["callable"] == "start_child"]
+        (child,) = processes_under(start)
+        self.assertEqual(child["callable"], "fork")
+        self.assertIs(child["incomplete"], True)
+        self.assertEqual(child["calls"], [])
+        self.assert_no_parts()
+
     def test_parent_killed_repair_splices_children(self):
         self.write_script("helper.py", HELPER)
         script = self.write_script("parent.py", '''
