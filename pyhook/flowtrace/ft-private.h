@@ -35,7 +35,7 @@
 /* Ints with more bits than this are not converted to decimal. */
 #define FT_MAX_INT_BITS 13000
 
-#define FT_BUF_SIZE (256 * 1024)
+#define FT_BUF_SIZE (1024 * 1024)
 /* A followed child writes what it recorded at least this often (s), and
  * its finished top-level calls at once unless it did less than
  * FT_CHILD_FLUSH_GAP_NS ago. */
@@ -181,6 +181,11 @@ struct FtThread {
     FtLife *exc_life;        /* < 3.12: life whose "error" is pending */
     int life_pos;            /* < 3.12: frame position at the last exit */
     int ndead;               /* 3.13: lives whose generator was freed */
+    /* instance_id text of the last self seen (a method's calls on one
+     * object often come in a row) */
+    uintptr_t self_key;
+    size_t self_len;
+    char self_text[32];
 };
 
 struct FtTracer {
@@ -193,6 +198,11 @@ struct FtTracer {
     uint64_t t0;             /* CLOCK_MONOTONIC ns at start() */
     FtClock clock;
     uint64_t next_id;
+    /* id_text holds the decimal of id_text_for - 1 (0: nothing): the next
+     * node id is written by copying it and counting up in text */
+    uint64_t id_text_for;
+    size_t id_len;
+    char id_text[32];
     uint64_t calls;
     uint64_t inflight;
     uint64_t flushes;
