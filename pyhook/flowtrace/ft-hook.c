@@ -630,18 +630,26 @@ after_write(FtThread *t)
 static const char *
 type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
 {
-    PyObject *b;
+    PyObject *b, *key;
 
     if (c->type_gen == tr->gen && c->last_type == tp) {
         *len = c->type_name_len;
         return c->type_name;
     }
-    b = PyDict_GetItemWithError(tr->types, (PyObject *)tp);
+    /* Keyed by address, not by the type: hashing a type may run its
+     * metaclass's __hash__, and no Python code may run here (on_call). */
+    key = PyLong_FromVoidPtr(tp);
+    if (key == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    b = PyDict_GetItemWithError(tr->types, key);
     if (b == NULL) {
         PyObject *name;
         char *esc;
         size_t n = 0;
         if (PyErr_Occurred()) {
+            Py_DECREF(key);
             PyErr_Clear();
             return NULL;
         }
@@ -653,6 +661,7 @@ type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
             const char *s = strrchr(tp->tp_name, '.');
             name = PyUnicode_FromString(s ? s + 1 : tp->tp_name);
             if (name == NULL) {
+                Py_DECREF(key);
                 PyErr_Clear();
                 return NULL;
             }
@@ -660,18 +669,23 @@ type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
         esc = ft_escape_pystr(name, &n);
         Py_DECREF(name);
         if (esc == NULL) {
+            Py_DECREF(key);
             return NULL;
         }
-        /* with FT_PAD bytes of slack (see FtCode) */
+        /* with FT_PAD bytes of slack (see FtCode); the type is kept alive
+         * (in type_refs) as long as its address is a key */
         b = PyBytes_FromStringAndSize(esc, (Py_ssize_t)(n + FT_PAD));
         PyMem_RawFree(esc);
-        if (b == NULL || PyDict_SetItem(tr->types, (PyObject *)tp, b) < 0) {
+        if (b == NULL || PyList_Append(tr->type_refs, (PyObject *)tp) < 0
+            || PyDict_SetItem(tr->types, key, b) < 0) {
             Py_XDECREF(b);
+            Py_DECREF(key);
             PyErr_Clear();
             return NULL;
         }
         Py_DECREF(b);   /* the dict keeps it */
     }
+    Py_DECREF(key);
     c->type_gen = tr->gen;
     c->last_type = tp;
     c->type_name = PyBytes_AS_STRING(b);
@@ -1053,6 +1067,7 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     FtThread *t = get_thread(tr);
     FtCode *c;
     FtEntry *e;
+    int guard;
 
     if (t == NULL || t->capturing || t->detached) {
         return 0;
@@ -1095,12 +1110,21 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     if (c->life) {
         return ft_life_enter(t, c, code, locals, ft_tls_resume);
     }
-    hook_enter(t);
+    /* Only capturing values or memory runs Python code here (nothing in
+     * write_open otherwise: no GC-tracked object is made, type_name hashes
+     * no type): without them the GIL stays held, stop() cannot run
+     * meanwhile, and there is nothing to roll back. */
+    guard = !tr->skip_inputs || tr->memory;
+    if (guard) {
+        hook_enter(t);
+    }
     if (t->depth == t->cap) {
         FtEntry *ns = PyMem_RawRealloc(t->stack,
                                        sizeof(FtEntry) * (size_t)t->cap * 2);
         if (ns == NULL) {
-            (void)hook_leave(t);
+            if (guard) {
+                (void)hook_leave(t);
+            }
             return 0;
         }
         t->stack = ns;
@@ -1119,13 +1143,15 @@ on_call(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *globals)
     tr->calls++;
     tr->inflight++;
     write_open(t, e, t->depth > 1 ? e - 1 : NULL, locals);
-    if (t->orphan) {
+    if (guard && t->orphan) {
         (void)hook_leave(t);
         return 0;
     }
     t->last_ns = e->start_ns;
     after_write(t);
-    (void)hook_leave(t);
+    if (guard) {
+        (void)hook_leave(t);
+    }
     return 0;
 }
 
@@ -1157,6 +1183,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
     FtThread *t;
     FtEntry *e;
     uint64_t now;
+    int guard;
 
     if (ft_tls == NULL || ft_tls_gen != tr->gen) {
         return;
@@ -1184,15 +1211,19 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         ft_life_end(t, locals, retval, exc, pending);
         return;
     }
-    hook_enter(t);
     e = &t->stack[t->depth - 1];
+    /* skip mode, a plain return: no Python code runs (see on_call) */
+    guard = !(tr->skip_inputs && tr->skip_outputs && !tr->memory
+              && exc == NULL && !pending && t->nlives == 0);
+    if (guard) {
+        hook_enter(t);
+    }
     if (tr->min_duration_ns > 0 && exc == NULL && !pending
         && drop_short(t, e, ft_trace_ns(tr))) {
         now = t->last_ns;
         goto popped;
     }
-    if (tr->skip_inputs && tr->skip_outputs && !tr->memory && exc == NULL
-        && !pending) {
+    if (!guard) {
         /* the whole closing in one reservation */
         char *p = ft_reserve(t, 200);
         now = ft_trace_ns(tr);
@@ -1245,7 +1276,7 @@ on_return(FtTracer *tr, PyObject *code, PyObject **locals, PyObject *retval,
         FT_PUTS(t, "}");
     }
 popped:
-    if (t->orphan) {
+    if (guard && t->orphan) {
         (void)hook_leave(t);
         return;
     }
@@ -1257,7 +1288,9 @@ popped:
         ft_life_after_pop(t, e);
     }
     after_write(t);
-    (void)hook_leave(t);
+    if (guard) {
+        (void)hook_leave(t);
+    }
 }
 
 /* Close what is open in t as incomplete and close its thread node. */

@@ -292,6 +292,7 @@ tracer_clear(FtTracer *tr)
     Py_CLEAR(tr->module_cache);
     ft_redact_clear(tr);
     Py_CLEAR(tr->types);
+    Py_CLEAR(tr->type_refs);
     Py_CLEAR(tr->tracemalloc_get);
     Py_CLEAR(tr->current_thread);
     PyMem_RawFree(tr->path);
@@ -331,7 +332,9 @@ load_helpers(FtTracer *tr)
     tr->filter_cache = PyDict_New();
     tr->module_cache = PyDict_New();
     tr->types = PyDict_New();
-    return (tr->filter_cache && tr->module_cache && tr->types) ? 0 : -1;
+    tr->type_refs = PyList_New(0);
+    return (tr->filter_cache && tr->module_cache && tr->types
+            && tr->type_refs) ? 0 : -1;
 }
 
 static int

@@ -242,7 +242,9 @@ struct FtTracer {
     struct FtRedactSlot *redact_cache; /* recent dict keys and their verdict */
     PyObject *tracemalloc_get; /* tracemalloc.get_traced_memory */
     PyObject *current_thread;  /* threading.current_thread */
-    PyObject *types;         /* type -> bytes: escaped names, kept until stop */
+    PyObject *types;         /* type address -> bytes: escaped names, kept
+                              * until stop */
+    PyObject *type_refs;     /* the types named in `types` (kept alive) */
     /* background writer: full buffers are written off the recording
      * thread; see ft-writer.c */
     pthread_t writer;

@@ -36,6 +36,43 @@ print(os.getcwd() == sys.argv[1])
         self.assertEqual(glob.glob(os.path.join(self.tmp, "*.part")) +
                          glob.glob(os.path.join(other, "*")), [])
 
+    def test_metaclass_hash_not_called_by_the_tracer(self):
+        """Naming a method's class never hashes the class: a metaclass's own
+        __hash__ (here one that switches threads) runs only when the program
+        calls it, traced or not, and both classes are named."""
+        script = self.write_script("metahash.py", '''
+import threading, time
+calls = []
+class Meta(type):
+    def __hash__(cls):
+        calls.append(cls.__name__)
+        time.sleep(0)
+        return id(cls) >> 4
+class Base(metaclass=Meta):
+    def area(self):
+        return 1
+class Square(Base):
+    pass
+def background():
+    for _ in range(200):
+        time.sleep(0)
+t = threading.Thread(target=background)
+t.start()
+for shape in [Base(), Square()] * 50:
+    shape.area()
+t.join()
+print(len(calls))
+''')
+        plain = run_plain(script)
+        self.assertEqual(plain.stdout, b"0\n")
+        for flags in ([], ["--skip-inputs", "--skip-outputs"]):
+            data, proc = self.trace(script, flags=flags)
+            self.assertEqual(proc.stdout, plain.stdout, flags)
+            areas = find(data, "area")
+            self.assertEqual(len(areas), 100, flags)
+            self.assertEqual([n["called"] for n in areas[:4]],
+                             ["Base", "Square", "Base", "Square"], flags)
+
     def test_os_exit_keeps_what_was_flushed(self):
         script = self.write_script("osexit.py", '''
 import os
