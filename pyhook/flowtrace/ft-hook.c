@@ -708,16 +708,20 @@ type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
         (p) += sizeof(lit) - 1;                                             \
     } while (0)
 
-/* n bytes of a fragment with FT_PAD readable slack, in 16-byte blocks */
+/* n bytes of a fragment with FT_PAD readable slack, in 16-byte blocks:
+ * short ones (names) without a loop, long ones (paths) two blocks a turn */
 static inline char *
 w_frag(char *p, const char *s, size_t n)
 {
-    size_t i = 0;
-
-    do {
-        memcpy(p + i, s + i, 16);
-        i += 16;
-    } while (i < n);
+    memcpy(p, s, 16);
+    if (n > 16) {
+        size_t i = 16;
+        do {
+            memcpy(p + i, s + i, 16);
+            memcpy(p + i + 16, s + i + 16, 16);
+            i += 32;
+        } while (i < n);
+    }
     return p + n;
 }
 

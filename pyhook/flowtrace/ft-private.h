@@ -42,8 +42,8 @@
 #define FT_CHILD_FLUSH_S 0.005
 #define FT_CHILD_FLUSH_GAP_NS 1000000
 /* Readable slack after cached fragments: the hot path copies them in
- * whole 16-byte blocks. */
-#define FT_PAD 16
+ * 16-byte blocks, up to 32 bytes past their end. */
+#define FT_PAD 32
 
 typedef struct FtTracer FtTracer;
 typedef struct FtThread FtThread;
