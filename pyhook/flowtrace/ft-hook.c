@@ -622,7 +622,7 @@ after_write_slow(FtThread *t)
 static inline void
 after_write(FtThread *t)
 {
-    if (__builtin_expect(t->tr->child_mode | t->tr->flush_every_call, 0)) {
+    if (__builtin_expect(t->tr->write_now, 0)) {
         after_write_slow(t);
     }
 }
@@ -848,13 +848,45 @@ w_self(FtThread *t, char *p, PyObject *self)
     return p + t->self_len;
 }
 
+/* start_ns: a thread's calls come microseconds apart, so all but the last
+ * four digits are usually those of its previous one, kept as text */
+static inline char *
+w_start(FtThread *t, char *p, uint64_t v)
+{
+    uint64_t hi = v / 10000;
+    uint32_t lo = (uint32_t)(v - hi * 10000);
+
+    if (hi == 0) {
+        return w_u64(p, v);
+    }
+    if (hi != t->ns_hi) {
+        t->ns_hi = hi;
+        t->ns_len = (size_t)(w_u64(t->ns_text, hi) - t->ns_text);
+    }
+    memcpy(p, t->ns_text, 32);
+    p += t->ns_len;
+    memcpy(p, w_pairs + 2 * (lo / 100), 2);
+    memcpy(p + 2, w_pairs + 2 * (lo % 100), 2);
+    return p + 4;
+}
+
 /* milliseconds with 3 decimals */
 static inline char *
 w_ms(char *p, uint64_t ns)
 {
     uint64_t us = (ns + 500) / 1000;
-    uint32_t frac = (uint32_t)(us % 1000);
+    uint32_t frac;
 
+    if (us < 1000) {
+        /* most calls: "0.ddd" */
+        frac = (uint32_t)us;
+        p[0] = '0';
+        p[1] = '.';
+        p[2] = (char)('0' + frac / 100);
+        memcpy(p + 3, w_pairs + 2 * (frac % 100), 2);
+        return p + 5;
+    }
+    frac = (uint32_t)(us % 1000);
     p = w_u64(p, us / 1000);
     p[0] = '.';
     p[1] = (char)('0' + frac / 100);
@@ -940,7 +972,7 @@ write_open(FtThread *t, FtEntry *e, FtEntry *parent, PyObject **locals)
     else {
         p = w_frag(p, c->where, c->where_len);
     }
-    p = w_u64(p, e->start_ns);
+    p = w_start(t, p, e->start_ns);
     if (tr->skip_inputs || locals == NULL) {
         if (!tr->memory) {
             W_LIT(p, ",\"inputs\":{},\"calls\":[");

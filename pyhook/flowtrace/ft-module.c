@@ -504,6 +504,7 @@ ft_start(PyObject *module, PyObject *args, PyObject *kwds)
         return NULL;
     }
     tr->child_mode = child;
+    tr->write_now = child || every;
     tr->complete_offset = -1;
     if (load_helpers(tr) < 0) {
         tracer_clear(tr);

@@ -186,6 +186,10 @@ struct FtThread {
     uintptr_t self_key;
     size_t self_len;
     char self_text[32];
+    /* start_ns / 10000 of the last node opened, and its text */
+    uint64_t ns_hi;
+    size_t ns_len;
+    char ns_text[32];
 };
 
 struct FtTracer {
@@ -226,6 +230,8 @@ struct FtTracer {
     int log_flushes;
     int verbose;
     int child_mode;          /* we are a child process being followed */
+    int write_now;           /* child_mode or flush_every_call: a node is
+                              * written out when it opens or closes */
     PyObject *filter;
     PyObject *filter_cache;  /* filename -> bool */
     /* capture-time filters (--include/--exclude, --max-depth,
