@@ -628,14 +628,10 @@ after_write(FtThread *t)
 }
 
 static const char *
-type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
+type_name_slow(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
 {
     PyObject *b, *key;
 
-    if (c->type_gen == tr->gen && c->last_type == tp) {
-        *len = c->type_name_len;
-        return c->type_name;
-    }
     /* Keyed by address, not by the type: hashing a type may run its
      * metaclass's __hash__, and no Python code may run here (on_call). */
     key = PyLong_FromVoidPtr(tp);
@@ -692,6 +688,17 @@ type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
     c->type_name_len = (size_t)PyBytes_GET_SIZE(b) - FT_PAD;
     *len = c->type_name_len;
     return c->type_name;
+}
+
+/* The escaped name of tp (the class of a method's self), cached per code */
+static inline const char *
+type_name(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
+{
+    if (c->last_type == tp && c->type_gen == tr->gen) {
+        *len = c->type_name_len;
+        return c->type_name;
+    }
+    return type_name_slow(tr, c, tp, len);
 }
 
 /* Local-cursor writers for the fixed part of a node: one reservation,
