@@ -632,10 +632,15 @@ type_name_slow(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
 {
     PyObject *b, *key;
 
-    /* Keyed by address, not by the type: hashing a type may run its
-     * metaclass's __hash__, and no Python code may run here (on_call). */
-    key = PyLong_FromVoidPtr(tp);
-    if (key == NULL) {
+    /* Keyed by the type when its metaclass hashes and compares as `type`
+     * does (by identity: no allocation, no Python code), else by its
+     * address: a metaclass's own __hash__ or __eq__ is Python code, and
+     * none may run here (on_call). */
+    if (Py_TYPE(tp)->tp_hash == PyType_Type.tp_hash
+        && Py_TYPE(tp)->tp_richcompare == PyType_Type.tp_richcompare) {
+        key = Py_NewRef((PyObject *)tp);
+    }
+    else if ((key = PyLong_FromVoidPtr(tp)) == NULL) {
         PyErr_Clear();
         return NULL;
     }
@@ -668,11 +673,13 @@ type_name_slow(FtTracer *tr, FtCode *c, PyTypeObject *tp, size_t *len)
             Py_DECREF(key);
             return NULL;
         }
-        /* with FT_PAD bytes of slack (see FtCode); the type is kept alive
-         * (in type_refs) as long as its address is a key */
+        /* with FT_PAD bytes of slack (see FtCode); a type known by its
+         * address is kept alive in type_refs */
         b = PyBytes_FromStringAndSize(esc, (Py_ssize_t)(n + FT_PAD));
         PyMem_RawFree(esc);
-        if (b == NULL || PyList_Append(tr->type_refs, (PyObject *)tp) < 0
+        if (b == NULL
+            || (key != (PyObject *)tp
+                && PyList_Append(tr->type_refs, (PyObject *)tp) < 0)
             || PyDict_SetItem(tr->types, key, b) < 0) {
             Py_XDECREF(b);
             Py_DECREF(key);

@@ -248,9 +248,9 @@ struct FtTracer {
     struct FtRedactSlot *redact_cache; /* recent dict keys and their verdict */
     PyObject *tracemalloc_get; /* tracemalloc.get_traced_memory */
     PyObject *current_thread;  /* threading.current_thread */
-    PyObject *types;         /* type address -> bytes: escaped names, kept
-                              * until stop */
-    PyObject *type_refs;     /* the types named in `types` (kept alive) */
+    PyObject *types;         /* type (or its address) -> bytes: escaped
+                              * names, kept until stop */
+    PyObject *type_refs;     /* the types keyed by address (kept alive) */
     /* background writer: full buffers are written off the recording
      * thread; see ft-writer.c */
     pthread_t writer;
