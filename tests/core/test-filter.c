@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "ft-test-util.h"
+
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -468,17 +470,7 @@ main (int   argc,
   g_test_add_func ("/flowtrace/filter/subset", test_subset);
 
   ret = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  ft_test_remove_dir (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include "ft-test-util.h"
+
 #include <glib/gstdio.h>
 #include <utime.h>
 #include <signal.h>
@@ -588,16 +590,7 @@ test_interpreters_offered (void)
 static void
 remove_tmp (void)
 {
-  g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (tmp_dir);
+  ft_test_remove_dir (tmp_dir);
 }
 
 int

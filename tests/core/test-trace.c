@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "ft-test-util.h"
+
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -1084,17 +1086,7 @@ test_salvage_side_files (void)
   g_assert_no_error (error);
   g_assert_cmpuint (ft_trace_get_n_nodes (complete), ==, 1);
 
-  /* remove the folder's files */
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-    while ((name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  ft_test_remove_dir (dir);
 }
 
 /* ---------------------------------------------------------------- mutations */
@@ -1804,17 +1796,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  /* the files are small; remove them */
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  ft_test_remove_dir (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }
