@@ -14,20 +14,14 @@
 
 #include "fuzz-common.h"
 
+#include "../core/ft-test-util.h"
+
 static char *tmp_dir;
 
 static void
 remove_tmp_dir (void)
 {
-  g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (tmp_dir);
+  ft_test_remove_dir (tmp_dir);
   g_clear_pointer (&tmp_dir, g_free);
 }
 
